@@ -1,0 +1,55 @@
+package io.vigil.common.stream;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+
+/** Starts consumer-group members and stops them all on shutdown (graceful: unacknowledged entries stay pending). */
+@ApplicationScoped
+public class StreamConsumers {
+
+    private final RedisDataSource redis;
+    private final ObjectMapper mapper;
+    private final MeterRegistry meters;
+    private final StreamsConfig config;
+    private final Instance instance;
+    private final List<StreamConsumer> started = new CopyOnWriteArrayList<>();
+
+    public StreamConsumers(RedisDataSource redis, ObjectMapper mapper, MeterRegistry meters, StreamsConfig config,
+            Instance instance) {
+        this.redis = redis;
+        this.mapper = mapper;
+        this.meters = meters;
+        this.config = config;
+        this.instance = instance;
+    }
+
+    /** Joins {@code group} on {@code stream} as this instance; a new group starts with entries added from now on. */
+    public StreamConsumer start(String stream, String group, EventHandler handler) {
+        return start(stream, group, instance.name(), "$", handler);
+    }
+
+    /**
+     * Joins {@code group} under an explicit consumer name; {@code startId} ("0" for the whole retained stream, "$"
+     * for new entries) applies only when the group does not exist yet.
+     */
+    public StreamConsumer start(String stream, String group, String consumerName, String startId, EventHandler handler) {
+        StreamConsumer consumer = new StreamConsumer(redis, mapper, meters, config, stream, group, consumerName, startId,
+                handler);
+        started.add(consumer);
+        consumer.start();
+        return consumer;
+    }
+
+    @PreDestroy
+    void stopAll() {
+        started.forEach(StreamConsumer::close);
+    }
+}

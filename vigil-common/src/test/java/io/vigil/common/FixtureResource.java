@@ -1,0 +1,56 @@
+package io.vigil.common;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+
+import io.vigil.common.problem.ProblemException;
+import io.vigil.common.security.Roles;
+
+/** A stand-in for a service API, to test the shared security and error handling through real HTTP. */
+@Path("/api/v1/fixtures")
+public class FixtureResource {
+
+    public record Sample(@NotBlank String service, @PositiveOrZero long durationMs) {
+    }
+
+    public record Batch(@NotEmpty List<@Valid Sample> samples) {
+    }
+
+    @POST
+    @RolesAllowed(Roles.WRITER)
+    public Batch ingest(@Valid Batch batch) {
+        return batch;
+    }
+
+    @GET
+    @Path("/{name}")
+    @RolesAllowed(Roles.READER)
+    public Sample get(@PathParam("name") String name) {
+        if (!name.equals("known")) {
+            throw ProblemException.notFound("no fixture named " + name);
+        }
+        return new Sample(name, 1);
+    }
+
+    @DELETE
+    @RolesAllowed(Roles.ADMIN)
+    public void purge() {
+    }
+
+    @GET
+    @Path("/boom")
+    @RolesAllowed(Roles.READER)
+    public Sample boom() {
+        throw new IllegalStateException("secret internal detail");
+    }
+}

@@ -1,0 +1,35 @@
+package io.vigil.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * What Kubernetes, Prometheus and API clients rely on from every Vigil service. A service's test extends this with
+ * {@code @QuarkusTest @QuarkusTestResource(RedisServerResource.class)}.
+ */
+public abstract class ServiceContractTest {
+
+    @Test
+    void probesArePublicAndReadinessCoversRedisAndMongo() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/started").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", hasItems("Redis connection health check", "MongoDB connection health check"));
+    }
+
+    @Test
+    void metricsArePrometheusText() {
+        given().accept("text/plain;version=0.0.4").get("/q/metrics").then().statusCode(200)
+                .contentType(containsString("text/plain"))
+                .body(containsString("# TYPE jvm_memory_used_bytes gauge"));
+    }
+
+    @Test
+    void openApiIsServed() {
+        given().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
+    }
+}
