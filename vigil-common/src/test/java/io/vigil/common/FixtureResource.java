@@ -2,6 +2,7 @@ package io.vigil.common;
 
 import java.util.List;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -11,7 +12,13 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.UriInfo;
+
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.vigil.common.http.RequestIds;
 
 import io.vigil.common.problem.ProblemException;
 import io.vigil.common.security.Roles;
@@ -45,6 +52,29 @@ public class FixtureResource {
     @DELETE
     @RolesAllowed(Roles.ADMIN)
     public void purge() {
+    }
+
+    /** What a downstream service sees: the request id header that arrived with the call. */
+    @GET
+    @Path("/request-id")
+    @PermitAll
+    public String requestId(@HeaderParam(RequestIds.HEADER) String requestId) {
+        return requestId;
+    }
+
+    /** Calls {@link #requestId} through a REST client, as a service calling another one would. */
+    @GET
+    @Path("/relay")
+    @PermitAll
+    public String relay(@Context UriInfo uri) {
+        return QuarkusRestClientBuilder.newBuilder().baseUri(uri.getBaseUri()).build(Downstream.class).requestId();
+    }
+
+    @Path("/api/v1/fixtures")
+    public interface Downstream {
+        @GET
+        @Path("/request-id")
+        String requestId();
     }
 
     @GET

@@ -99,6 +99,12 @@ class ProblemAndSecurityTest {
     }
 
     @Test
+    void requestIdIsPropagatedOnOutboundCalls() {
+        given().header("X-Request-Id", "trace-42").when().get("/api/v1/fixtures/relay")
+                .then().statusCode(200).body(equalTo("trace-42"));
+    }
+
+    @Test
     void requestIdIsEchoedOrAssigned() {
         given().header("X-Request-Id", "abc-123").header("Authorization", ApiKeys.READER)
                 .when().get("/api/v1/fixtures/known")
