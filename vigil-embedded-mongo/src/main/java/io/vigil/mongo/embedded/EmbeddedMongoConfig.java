@@ -1,4 +1,4 @@
-package io.vigil.common.mongo;
+package io.vigil.mongo.embedded;
 
 import java.util.Optional;
 
