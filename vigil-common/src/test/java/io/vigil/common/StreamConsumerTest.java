@@ -27,7 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.common.event.EventEnvelope;
 import io.vigil.common.event.Streams;
 import io.vigil.common.stream.EventPublisher;
-import io.vigil.common.stream.StreamConsumer;
+import io.vigil.common.stream.StreamGroupReader;
 import io.vigil.common.stream.StreamConsumers;
 import io.vigil.testing.RedisServerResource;
 
@@ -47,15 +47,15 @@ class StreamConsumerTest {
     @Inject
     ObjectMapper mapper;
 
-    private final List<StreamConsumer> running = new java.util.ArrayList<>();
+    private final List<StreamGroupReader> running = new java.util.ArrayList<>();
 
     @AfterEach
     void stop() {
-        running.forEach(StreamConsumer::close);
+        running.forEach(StreamGroupReader::close);
     }
 
-    private StreamConsumer member(String stream, String group, String name, io.vigil.common.stream.EventHandler h) {
-        StreamConsumer c = consumers.start(stream, group, name, "0", h);
+    private StreamGroupReader member(String stream, String group, String name, io.vigil.common.stream.EventHandler h) {
+        StreamGroupReader c = consumers.start(stream, group, name, "0", h);
         running.add(c);
         return c;
     }

@@ -20,7 +20,7 @@ public class StreamConsumers {
     private final MeterRegistry meters;
     private final StreamsConfig config;
     private final Instance instance;
-    private final List<StreamConsumer> started = new CopyOnWriteArrayList<>();
+    private final List<StreamGroupReader> started = new CopyOnWriteArrayList<>();
 
     public StreamConsumers(RedisDataSource redis, ObjectMapper mapper, MeterRegistry meters, StreamsConfig config,
             Instance instance) {
@@ -32,24 +32,32 @@ public class StreamConsumers {
     }
 
     /** Joins {@code group} on {@code stream} as this instance; a new group starts with entries added from now on. */
-    public StreamConsumer start(String stream, String group, EventHandler handler) {
+    public StreamGroupReader start(String stream, String group, EventHandler handler) {
         return start(stream, group, instance.name(), "$", handler);
     }
 
     /**
-     * Joins {@code group} under an explicit consumer name; {@code startId} ("0" for the whole retained stream, "$"
-     * for new entries) applies only when the group does not exist yet.
+     * Joins {@code group} under an explicit consumer name and handles one event envelope at a time; {@code startId}
+     * ("0" for the whole retained stream, "$" for new entries) applies only when the group does not exist yet.
      */
-    public StreamConsumer start(String stream, String group, String consumerName, String startId, EventHandler handler) {
-        StreamConsumer consumer = new StreamConsumer(redis, mapper, meters, config, stream, group, consumerName, startId,
-                handler);
-        started.add(consumer);
-        consumer.start();
-        return consumer;
+    public StreamGroupReader start(String stream, String group, String consumerName, String startId,
+            EventHandler handler) {
+        return startBatches(stream, group, consumerName, startId, ReadSettings.from(config),
+                new StreamConsumer(redis, mapper, meters, config, handler));
+    }
+
+    /** Joins {@code group} and hands whole batches of raw entries to {@code handler}, which acknowledges them. */
+    public StreamGroupReader startBatches(String stream, String group, String consumerName, String startId,
+            ReadSettings settings, StreamGroupReader.BatchHandler handler) {
+        StreamGroupReader reader = new StreamGroupReader(redis, config.maxLength(), settings, stream, group,
+                consumerName, startId, handler);
+        started.add(reader);
+        reader.start();
+        return reader;
     }
 
     @PreDestroy
     void stopAll() {
-        started.forEach(StreamConsumer::close);
+        started.forEach(StreamGroupReader::close);
     }
 }

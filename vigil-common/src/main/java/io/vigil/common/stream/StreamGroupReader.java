@@ -1,0 +1,173 @@
+package io.vigil.common.stream;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.ClaimedMessages;
+import io.quarkus.redis.datasource.stream.PendingMessage;
+import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
+import io.quarkus.redis.datasource.stream.XReadGroupArgs;
+import io.vigil.common.event.Streams;
+
+/**
+ * One member of a consumer group on one stream, reading batch by batch on its own thread: the loop every Vigil
+ * consumer shares. It creates the group when missing (again after a Redis restart that lost it), takes over entries
+ * pending longer than {@code claimIdle} (their consumer died, or their handling failed) with XAUTOCLAIM, and reads new
+ * entries with a blocking XREADGROUP. What happens to a batch, and when its entries are acknowledged, is the
+ * {@link BatchHandler}'s: an entry it does not acknowledge stays pending and comes back through a later claim.
+ */
+public final class StreamGroupReader implements AutoCloseable {
+
+    /** Handles one batch; it acknowledges (or dead-letters) each entry once that entry is safely handled. */
+    @FunctionalInterface
+    public interface BatchHandler {
+        /** @param reclaimed true when the entries were taken over by XAUTOCLAIM, i.e. delivered before */
+        void handle(StreamGroupReader reader, List<StreamMessage<String, String, String>> batch, boolean reclaimed)
+                throws Exception;
+    }
+
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
+    private final String stream;
+    private final String group;
+    private final String consumer;
+    private final String startId;
+    private final ReadSettings settings;
+    private final long maxLength;
+    private final BatchHandler handler;
+    private final StreamCommands<String, String, String> streams;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    StreamGroupReader(RedisDataSource redis, long maxLength, ReadSettings settings, String stream, String group,
+            String consumer, String startId, BatchHandler handler) {
+        this.stream = stream;
+        this.group = group;
+        this.consumer = consumer;
+        this.startId = startId;
+        this.settings = settings;
+        this.maxLength = maxLength;
+        this.handler = handler;
+        this.streams = redis.stream(String.class, String.class, String.class);
+        this.thread = new Thread(this::run, "stream-" + group + "-" + consumer);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public String consumerName() {
+        return consumer;
+    }
+
+    public void ack(String... ids) {
+        if (ids.length > 0) {
+            streams.xack(stream, group, ids);
+        }
+    }
+
+    /** How many times the entry has been delivered in this group (XPENDING); 0 when it is no longer pending. */
+    public long deliveries(String id) {
+        List<PendingMessage> pending = streams.xpending(stream, group, new StreamRange(id, id), 1);
+        return pending.isEmpty() ? 0 : pending.get(0).getDeliveryCount();
+    }
+
+    /** Parks an entry that can never be handled in {@link Streams#deadLetter} and acknowledges it. */
+    public void deadLetter(StreamMessage<String, String, String> message, String reason) {
+        Map<String, String> fields = new HashMap<>(message.payload() == null ? Map.of() : message.payload());
+        fields.put("deadLetterReason", reason);
+        fields.put("originalId", message.id());
+        streams.xadd(Streams.deadLetter(stream, group), new XAddArgs().maxlen(maxLength).nearlyExactTrimming(), fields);
+        ack(message.id());
+        Log.errorf("stream %s group %s: entry %s dead-lettered: %s", stream, group, message.id(), reason);
+    }
+
+    /** Stops reading after the current batch; entries not yet acknowledged stay pending for another member. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(settings.block().plus(RETRY_PAUSE).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        long nextClaim = 0;
+        boolean groupReady = false;
+        while (running) {
+            try {
+                if (!groupReady) {
+                    ensureGroup();
+                    groupReady = true;
+                }
+                if (System.nanoTime() - nextClaim >= 0) {
+                    reclaimAbandoned();
+                    nextClaim = System.nanoTime() + settings.claimInterval().toNanos();
+                }
+                List<StreamMessage<String, String, String>> batch = streams.xreadgroup(group, consumer, stream, ">",
+                        new XReadGroupArgs().count(settings.batchSize()).block(settings.block()));
+                if (!batch.isEmpty()) {
+                    handler.handle(this, batch, false);
+                }
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                // Redis down or restarted without data: the group may be gone, so recreate it once reachable again.
+                groupReady = false;
+                Log.warnf("stream %s group %s: %s; retrying in %s", stream, group, e.getMessage(), RETRY_PAUSE);
+                pause();
+            }
+        }
+    }
+
+    private void ensureGroup() {
+        try {
+            streams.xgroupCreate(stream, group, startId, new XGroupCreateArgs().mkstream());
+        } catch (Exception e) {
+            if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    private void reclaimAbandoned() throws Exception {
+        String cursor = "0-0";
+        do {
+            ClaimedMessages<String, String, String> claimed = streams.xautoclaim(stream, group, consumer,
+                    settings.claimIdle(), cursor, settings.batchSize());
+            if (!claimed.getMessages().isEmpty()) {
+                handler.handle(this, claimed.getMessages(), true);
+            }
+            cursor = claimed.getId();
+        } while (running && cursor != null && !"0-0".equals(cursor));
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}
