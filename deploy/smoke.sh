@@ -24,7 +24,8 @@ prometheus --config.file="$PROM_DIR/prometheus.yml" --storage.tsdb.path="$PROM_D
 prom_pid=$!
 up=0
 for _ in $(seq 1 60); do
-  up=$(curl -s 'http://127.0.0.1:19090/api/v1/query?query=sum(up{job="vigil"})' | grep -o '"value":\[[^]]*\]' | grep -o '"[0-9]*"$' | tr -d '"' || true)
+  up=$(curl -s -G --data-urlencode 'query=sum(up{job="vigil"})' http://127.0.0.1:19090/api/v1/query \
+    | grep -o '"value":\[[^]]*\]' | grep -o '"[0-9]*"\]$' | tr -d '"]' || true)
   [ "${up:-0}" = 5 ] && break
   sleep 1
 done
