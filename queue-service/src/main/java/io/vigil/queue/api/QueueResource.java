@@ -1,0 +1,176 @@
+package io.vigil.queue.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.smallrye.mutiny.Uni;
+import io.vigil.common.problem.ProblemException;
+import io.vigil.common.security.Roles;
+import io.vigil.queue.domain.JobState;
+import io.vigil.queue.domain.QueueNames;
+import io.vigil.queue.domain.QueueSettings;
+import io.vigil.queue.metrics.QueueMetrics;
+import io.vigil.queue.store.QueueRegistry;
+import io.vigil.queue.store.QueueStore;
+
+/** Queue administration (admin), listing and stats (reader), dead-letter retry and purge (admin). */
+@Path("/api/v1/queues")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "queues")
+public class QueueResource {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final QueueRegistry registry;
+    private final QueueStore store;
+    private final QueueMetrics metrics;
+
+    public QueueResource(QueueRegistry registry, QueueStore store, QueueMetrics metrics) {
+        this.registry = registry;
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    @GET
+    @RolesAllowed(Roles.READER)
+    @Operation(summary = "All queues and their settings")
+    public QueueView.Listing list() {
+        List<QueueView> out = new ArrayList<>();
+        for (String name : registry.names()) {
+            registry.find(name).ifPresent(s -> out.add(new QueueView(name, s)));
+        }
+        return new QueueView.Listing(out);
+    }
+
+    @GET
+    @Path("/{queue}")
+    @RolesAllowed(Roles.READER)
+    @Operation(summary = "One queue's settings")
+    public QueueView get(@PathParam("queue") String queue) {
+        return new QueueView(queue, registry.get(QueueNames.check(queue)));
+    }
+
+    @PUT
+    @Path("/{queue}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Create a queue or change its settings (absent fields unchanged)")
+    public RestResponse<QueueView> put(@PathParam("queue") String queue, @Valid QueueSettingsRequest request) {
+        QueueNames.check(queue);
+        var existing = registry.find(queue);
+        QueueSettings base = existing.orElseGet(registry::defaults);
+        QueueSettings settings = request == null ? base : request.applyTo(base);
+        registry.save(queue, settings);
+        return RestResponse.status(existing.isPresent() ? RestResponse.Status.OK : RestResponse.Status.CREATED,
+                new QueueView(queue, settings));
+    }
+
+    @POST
+    @Path("/{queue}/pause")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Pause: jobs are still accepted, none is leased")
+    public QueueView pause(@PathParam("queue") String queue) {
+        return new QueueView(queue, registry.save(queue, registry.get(queue).withPaused(true)));
+    }
+
+    @POST
+    @Path("/{queue}/resume")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Resume a paused queue")
+    public QueueView resume(@PathParam("queue") String queue) {
+        return new QueueView(queue, registry.save(queue, registry.get(queue).withPaused(false)));
+    }
+
+    @DELETE
+    @Path("/{queue}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Delete a queue and all its jobs (a configured queue is recreated empty)")
+    public RestResponse<Void> delete(@PathParam("queue") String queue) {
+        registry.delete(QueueNames.check(queue));
+        return RestResponse.noContent();
+    }
+
+    @GET
+    @Path("/{queue}/stats")
+    @RolesAllowed(Roles.READER)
+    @Operation(summary = "Depth per state, oldest waiting age, totals, rates, wait and run percentiles")
+    public Uni<QueueStats> stats(@PathParam("queue") String queue) {
+        return registry.require(QueueNames.check(queue)).chain(() -> store.counts(queue)).map(c -> {
+            QueueMetrics.Snapshot s = metrics.snapshot(queue, c);
+            return new QueueStats(queue,
+                    new QueueStats.Depth(c.waiting(), c.delayed(), c.active(), c.completed(), c.dead(), c.cancelled()),
+                    c.oldestWaitingAgeMs(),
+                    new QueueStats.Totals(c.enqueuedTotal(), c.completedTotal(), c.failedTotal(), c.deadTotal()),
+                    new QueueStats.Rates(s.enqueuePerSecond(), s.completePerSecond(), s.failPerSecond()),
+                    s.waitMs(), s.runMs());
+        });
+    }
+
+    @DELETE
+    @Path("/{queue}/jobs")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Purge every job in one state (waiting, delayed, completed, dead or cancelled)")
+    public Map<String, Object> purge(@PathParam("queue") String queue, @QueryParam("state") String state) {
+        if (state == null) {
+            throw ProblemException.invalid("state", "is required");
+        }
+        JobState jobState = JobState.parse(state);
+        if (jobState == JobState.ACTIVE) {
+            throw ProblemException.invalid("state", "active jobs cannot be purged; cancel them");
+        }
+        registry.get(queue);
+        long total = 0;
+        long n;
+        do {
+            n = store.purge(queue, jobState, 1000).await().atMost(TIMEOUT);
+            total += n;
+        } while (n > 0);
+        return Map.of("queue", queue, "state", jobState.wire(), "purged", total);
+    }
+
+    @POST
+    @Path("/{queue}/dead/retry")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Move every dead-lettered job back to waiting with a fresh attempt budget")
+    public Map<String, Object> retryAllDead(@PathParam("queue") String queue) {
+        registry.get(queue);
+        long total = 0;
+        long n;
+        do {
+            n = store.retryDead(queue, "*", 1000).await().atMost(TIMEOUT);
+            total += n;
+        } while (n > 0);
+        return Map.of("queue", queue, "retried", total);
+    }
+
+    @POST
+    @Path("/{queue}/jobs/{id}/retry")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Move one dead-lettered job back to waiting with a fresh attempt budget")
+    public Map<String, Object> retryDead(@PathParam("queue") String queue, @PathParam("id") String id) {
+        long n = store.retryDead(queue, id, 1).await().atMost(TIMEOUT);
+        if (n == 0) {
+            throw ProblemException.conflict("job " + id + " is not dead-lettered in queue '" + queue + "'");
+        }
+        return Map.of("queue", queue, "id", id, "state", "waiting");
+    }
+}

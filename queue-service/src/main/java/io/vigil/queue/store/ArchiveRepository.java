@@ -1,0 +1,71 @@
+package io.vigil.queue.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.InsertManyOptions;
+
+import io.quarkus.logging.Log;
+import io.quarkus.mongodb.panache.PanacheMongoRepositoryBase;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.event.Observes;
+
+/** The MongoDB archive of finished jobs; no transactions needed: writes are idempotent upserts by id. */
+@ApplicationScoped
+public class ArchiveRepository implements PanacheMongoRepositoryBase<ArchivedJob, String> {
+
+    void createIndexes(@Observes StartupEvent ignored) {
+        try {
+            mongoCollection().createIndex(new Document("queue", 1).append("state", 1).append("finishedAt", -1));
+            // Real MongoDB deletes expired documents itself; the embedded server ignores TTL (see purgeExpired).
+            mongoCollection().createIndex(new Document("expireAt", 1),
+                    new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+        } catch (RuntimeException e) {
+            Log.warnf("could not create archive indexes: %s", e.getMessage());
+        }
+    }
+
+    /** Inserts in one unordered bulk; a job archived before (e.g. dead, retried, now completed) is replaced. */
+    public void archive(List<ArchivedJob> jobs) {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        try {
+            mongoCollection().insertMany(jobs, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (error.getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                    persistOrUpdate(jobs.get(error.getIndex()));
+                } else {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    public ArchivedJob find(String queue, String jobId) {
+        return findById(queue + "/" + jobId);
+    }
+
+    @Scheduled(every = "60s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purgeExpired() {
+        try {
+            long n = delete("expireAt < ?1", Instant.now());
+            if (n > 0) {
+                Log.debugf("purged %d archived jobs past retention", n);
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("archive purge failed: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.vigil.queue.store;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Promotes due delayed jobs, reclaims expired leases (stalled jobs) and applies retention. Every replica runs it;
+ * the scripts are atomic, so running them twice at once is harmless.
+ */
+@ApplicationScoped
+public class Sweeper {
+
+    private static final int BATCH = 1000;
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final QueueStore store;
+    private final QueueRegistry registry;
+    private volatile boolean seeded;
+    private long ticks;
+
+    public Sweeper(QueueStore store, QueueRegistry registry) {
+        this.store = store;
+        this.registry = registry;
+    }
+
+    @Scheduled(every = "${vigil.queue.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        try {
+            if (!seeded || ++ticks % 20 == 0) {
+                // also recreates configured queues after Redis lost its data
+                registry.seedConfigured();
+                seeded = true;
+            }
+            for (String queue : registry.names()) {
+                while (store.promoteDelayed(queue, BATCH).await().atMost(TIMEOUT) == BATCH) {
+                    // more due
+                }
+                while (store.reclaimExpired(queue, BATCH).await().atMost(TIMEOUT) == BATCH) {
+                    // more expired
+                }
+                if (ticks % 10 == 0) {
+                    store.cleanRetained(queue, BATCH).await().atMost(TIMEOUT);
+                }
+            }
+        } catch (RuntimeException e) {
+            Log.debugf("sweep failed (Redis down?): %s", e.getMessage());
+        }
+    }
+}
