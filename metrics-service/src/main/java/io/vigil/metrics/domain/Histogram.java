@@ -1,0 +1,66 @@
+package io.vigil.metrics.domain;
+
+/**
+ * A merged latency histogram over {@link LatencyBins} (dense counts: merging is array addition), with exact count,
+ * sum and max. Percentiles use the nearest-rank definition (the value at rank ⌈q·n⌉ of the sorted samples),
+ * estimated within {@link LatencyBins#ALPHA}.
+ */
+public final class Histogram {
+
+    private final long[] bins = new long[LatencyBins.SIZE];
+    private long binned;
+    private long count;
+    private double sumMs;
+    private double maxMs;
+
+    public void addBin(int index, long n) {
+        int i = Math.max(0, Math.min(bins.length - 1, index - LatencyBins.MIN_INDEX));
+        bins[i] += n;
+        binned += n;
+    }
+
+    public void addTotals(long count, double sumMs, double maxMs) {
+        this.count += count;
+        this.sumMs += sumMs;
+        this.maxMs = Math.max(this.maxMs, maxMs);
+    }
+
+    public void merge(Histogram other) {
+        for (int i = 0; i < bins.length; i++) {
+            bins[i] += other.bins[i];
+        }
+        binned += other.binned;
+        addTotals(other.count, other.sumMs, other.maxMs);
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double sumMs() {
+        return sumMs;
+    }
+
+    public double maxMs() {
+        return maxMs;
+    }
+
+    /** @param q in (0, 1]; 0 when empty */
+    public double percentile(double q) {
+        if (count == 0 || binned == 0) {
+            return 0;
+        }
+        if (q >= 1) {
+            return maxMs;
+        }
+        long rank = Math.max(1, (long) Math.ceil(q * binned));
+        long seen = 0;
+        for (int i = 0; i < bins.length; i++) {
+            seen += bins[i];
+            if (seen >= rank) {
+                return Math.min(LatencyBins.value(i + LatencyBins.MIN_INDEX), maxMs);
+            }
+        }
+        return maxMs;
+    }
+}

@@ -1,0 +1,145 @@
+package io.vigil.metrics.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vigil.common.event.EventEnvelope;
+import io.vigil.common.event.Streams;
+import io.vigil.common.stream.EventPublisher;
+import io.vigil.common.stream.Instance;
+import io.vigil.metrics.config.MetricsConfig;
+import io.vigil.metrics.domain.Resolution;
+import io.vigil.metrics.domain.Rollup;
+import io.vigil.metrics.stream.RollupEvent;
+
+/**
+ * Closes buckets once they are past their end plus the late-arrival grace: one replica claims each bucket
+ * ({@code claim_buckets.lua}), persists its rollups to MongoDB, publishes one {@code metrics.rollup} per series and only
+ * then releases the claim. A replica dying mid-close leaves the claim to expire, and another replica closes it again
+ * (the upsert and the deterministic event id make that idempotent).
+ */
+@ApplicationScoped
+public class BucketCloser {
+
+    private static final int CLAIM_LIMIT = 50;
+
+    private final Redis redis;
+    private final BucketReader reader;
+    private final RollupStore store;
+    private final EventPublisher publisher;
+    private final ObjectMapper mapper;
+    private final Instance instance;
+    private final MetricsConfig config;
+
+    public BucketCloser(Redis redis, BucketReader reader, RollupStore store, EventPublisher publisher,
+            ObjectMapper mapper, Instance instance, MetricsConfig config) {
+        this.redis = redis;
+        this.reader = reader;
+        this.store = store;
+        this.publisher = publisher;
+        this.mapper = mapper;
+        this.instance = instance;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${vigil.metrics.close-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void closeDue() {
+        for (Resolution res : Resolution.ALL) {
+            try {
+                closeDue(res);
+            } catch (RuntimeException e) {
+                Log.warnf("closing %s buckets: %s", res.label(), e.getMessage());
+            }
+        }
+    }
+
+    /** Closes every due bucket of one resolution; returns how many were closed. */
+    public int closeDue(Resolution res) {
+        int closed = 0;
+        while (true) {
+            List<Long> claimed = claim(res);
+            for (long start : claimed) {
+                close(res, start);
+                closed++;
+            }
+            if (claimed.size() < CLAIM_LIMIT) {
+                return closed;
+            }
+        }
+    }
+
+    private List<Long> claim(Resolution res) {
+        long nowMs = System.currentTimeMillis();
+        long latestStart = nowMs / 1000 - res.seconds() - config.lateGrace().toSeconds();
+        Response reply = redis.sendAndAwait(Request.cmd(Command.EVAL).arg(LuaScripts.CLAIM_BUCKETS).arg(2)
+                .arg(RedisKeys.open(res)).arg(RedisKeys.closing(res)).arg(latestStart)
+                .arg(nowMs + config.closeLease().toMillis()).arg(nowMs).arg(CLAIM_LIMIT));
+        List<Long> starts = new ArrayList<>();
+        for (Response r : reply) {
+            starts.add(Long.parseLong(r.toString()));
+        }
+        return starts;
+    }
+
+    /** Forgets close counters of buckets past retention (their rollups are purged from MongoDB too). */
+    @Scheduled(every = "${vigil.metrics.retention.purge-interval}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void forgetExpiredCloseCounters() {
+        long now = System.currentTimeMillis() / 1000;
+        for (Resolution res : Resolution.ALL) {
+            long oldest = now - store.retention(res).toSeconds();
+            List<Request> deletes = new ArrayList<>();
+            Request hdel = Request.cmd(Command.HDEL).arg(RedisKeys.closedVersions(res));
+            int n = 0;
+            for (String start : RedisHashes.toMap(redis.sendAndAwait(
+                    Request.cmd(Command.HGETALL).arg(RedisKeys.closedVersions(res)))).keySet()) {
+                if (Long.parseLong(start) < oldest) {
+                    hdel.arg(start);
+                    n++;
+                }
+            }
+            if (n > 0) {
+                deletes.add(hdel);
+                Pipeline.run(redis, deletes);
+            }
+        }
+    }
+
+    private void close(Resolution res, long start) {
+        List<Rollup> rollups = reader.read(res, Set.of(start), Optional.empty());
+        store.upsert(rollups);
+        for (Rollup r : rollups) {
+            RollupEvent payload = RollupEvent.of(r);
+            String identity = r.key().id() + "@" + res.label() + ":" + start + ":" + r.count() + ":" + r.maxMs();
+            EventEnvelope event = new EventEnvelope(
+                    UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString(), RollupEvent.TYPE,
+                    instance.source(), java.time.Instant.now(), RollupEvent.VERSION, mapper.valueToTree(payload));
+            publisher.publish(Streams.METRICS_ROLLUP, event);
+        }
+        // Closed: keep the hashes only as long as late samples may still reopen the bucket.
+        long closedTtl = config.maxSampleAge().toSeconds() + 2 * config.lateGrace().toSeconds() + 120;
+        List<Request> release = new ArrayList<>();
+        for (Rollup r : rollups) {
+            release.add(Request.cmd(Command.EXPIRE).arg(RedisKeys.bucket(r.key().id(), res, start)).arg(closedTtl));
+        }
+        release.add(Request.cmd(Command.EXPIRE).arg(RedisKeys.bucketSeries(res, start)).arg(closedTtl));
+        release.add(Request.cmd(Command.HINCRBY).arg(RedisKeys.closedVersions(res)).arg(start).arg(1));
+        release.add(Request.cmd(Command.ZREM).arg(RedisKeys.closing(res)).arg(start));
+        Pipeline.run(redis, release);
+        Log.debugf("closed %s bucket %d: %d series", res.label(), start, rollups.size());
+    }
+}

@@ -1,0 +1,64 @@
+package io.vigil.metrics.store;
+
+import io.vigil.metrics.domain.Resolution;
+
+/**
+ * Every Redis key metrics-service uses (the README has the same table with types and TTLs). Keys of one series share
+ * the series hash tag; the per-bucket index and the open/closing sets have their own tag.
+ */
+public final class RedisKeys {
+
+    /** HASH c, s, x, w, k, b&lt;index&gt; of one series in one bucket. */
+    public static String bucket(String seriesId, Resolution res, long start) {
+        return "vigil:m:{" + seriesId + "}:" + res.label() + ":" + start;
+    }
+
+    /** SET of the series ids that have data in one bucket. */
+    public static String bucketSeries(Resolution res, long start) {
+        return "vigil:m:{" + res.label() + ":" + start + "}:series";
+    }
+
+    /** ZSET of bucket starts with data not yet persisted (score = start). */
+    public static String open(Resolution res) {
+        return "vigil:m:{" + res.label() + "}:open";
+    }
+
+    /** ZSET of bucket starts being closed (score = lease deadline, epoch ms). */
+    public static String closing(Resolution res) {
+        return "vigil:m:{" + res.label() + "}:closing";
+    }
+
+    /** HASH bucket start → how often it was closed; lets replicas validate their cache of closed rollups. */
+    public static String closedVersions(Resolution res) {
+        return "vigil:m:{" + res.label() + "}:closed";
+    }
+
+    /** SET of a service's admitted endpoints (the cardinality cap). */
+    public static String endpoints(String service) {
+        return "vigil:m:{svc:" + service + "}:endpoints";
+    }
+
+    /** STRING counter of samples whose endpoint was folded into 'other'. */
+    public static String folds(String service) {
+        return "vigil:m:{svc:" + service + "}:folds";
+    }
+
+    /** LIST of the most recent slow requests of a service (JSON, newest first). */
+    public static String slow(String service) {
+        return "vigil:m:{svc:" + service + "}:slow";
+    }
+
+    /** SET of every service that sent samples. */
+    public static final String SERVICES = "vigil:m:services";
+
+    /** HASH canonical-labels → value of one custom metric. */
+    public static String custom(String name) {
+        return "vigil:m:custom:{" + name + "}";
+    }
+
+    /** HASH custom metric name → type (counter or gauge). */
+    public static final String CUSTOM_TYPES = "vigil:m:custom-types";
+
+    private RedisKeys() {
+    }
+}
