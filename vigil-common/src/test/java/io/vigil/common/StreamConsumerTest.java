@@ -137,6 +137,22 @@ class StreamConsumerTest {
     }
 
     @Test
+    void batchPublishedEventsArriveInOrderAndReplaysWithTheSameIdAreDropped() {
+        String stream = "vigil:test:" + UUID.randomUUID();
+        ConcurrentLinkedQueue<Integer> handled = new ConcurrentLinkedQueue<>();
+        member(stream, "batch", "only", e -> handled.add(e.payload().get("n").asInt()));
+        List<EventEnvelope> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            events.add(publisher.envelope("outbox-" + i, "test.ping", 1, new Ping(i)));
+        }
+        publisher.publishAll(stream, events);
+        publisher.publishAll(stream, events.subList(40, 50)); // a drainer that crashed before trimming its outbox
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= 50);
+        sleep(Duration.ofMillis(500));
+        assertThat(handled).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).boxed().toList());
+    }
+
+    @Test
     void entryThatIsNotAnEnvelopeIsDeadLettered() {
         String stream = "vigil:test:" + UUID.randomUUID();
         ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();

@@ -30,7 +30,7 @@ public class LuaScripts {
         ENQUEUE("enqueue"), LEASE("lease"), ACK("ack"), NACK("nack"), EXTEND("extend"),
         RECLAIM_EXPIRED("reclaim-expired"), PROMOTE_DELAYED("promote-delayed"), CANCEL("cancel"),
         RETRY_DEAD("retry-dead"), CLEAN_RETAINED("clean-retained"), PURGE("purge"), LIST("list"), STATS("stats"),
-        SCHEDULE_OCCURRENCE("schedule-occurrence");
+        SCHEDULE_OCCURRENCE("schedule-occurrence"), TRIM_OUTBOX("trim-outbox");
 
         final String file;
 

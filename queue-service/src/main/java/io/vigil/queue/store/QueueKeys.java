@@ -25,6 +25,8 @@ public record QueueKeys(String queue, String prefix) {
     public String dead() { return prefix + "dead"; }
     public String cancelled() { return prefix + "cancelled"; }
     public String outbox() { return prefix + "outbox"; }
+    /** Lock held by the one replica draining this queue's outbox. */
+    public String drainLock() { return prefix + "drain"; }
     public String stats() { return prefix + "stats"; }
     public String limiter() { return prefix + "limiter"; }
     public String schedules() { return prefix + "schedules"; }
