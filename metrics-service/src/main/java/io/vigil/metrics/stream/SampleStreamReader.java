@@ -3,33 +3,25 @@ package io.vigil.metrics.stream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.ClaimedMessages;
-import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
-import io.quarkus.redis.datasource.stream.XAddArgs;
-import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
-import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.runtime.StartupEvent;
 import io.vigil.common.event.Streams;
 import io.vigil.common.problem.Problem.FieldError;
 import io.vigil.common.stream.Instance;
-import io.vigil.common.stream.StreamsConfig;
+import io.vigil.common.stream.ReadSettings;
+import io.vigil.common.stream.StreamConsumers;
+import io.vigil.common.stream.StreamGroupReader;
 import io.vigil.metrics.config.MetricsConfig;
 import io.vigil.metrics.domain.Sample;
 import io.vigil.metrics.domain.SampleBatchReader;
@@ -45,102 +37,45 @@ import io.vigil.metrics.store.Aggregator;
  * [instance]}, or a field {@code samples} holding a JSON array of sample objects (the REST format), for batching.
  */
 @ApplicationScoped
-public class SampleStreamReader {
+public class SampleStreamReader implements StreamGroupReader.BatchHandler {
 
     public static final String GROUP = "metrics-service";
     private static final int MAX_IN_FLIGHT = 16;
 
-    private final RedisDataSource redis;
-    private final StreamCommands<String, String, String> streams;
     private final SampleParser parser;
     private final SampleBatchReader batchReader;
     private final Aggregator aggregator;
-    private final ObjectMapper mapper;
     private final MetricsConfig.Stream config;
-    private final long maxLength;
-    private final String consumer;
+    private final StreamConsumers consumers;
+    private final Instance instance;
     private final Counter accepted;
     private final Counter rejected;
     private final Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
-    private volatile boolean running = true;
-    private Thread thread;
 
-    public SampleStreamReader(RedisDataSource redis, SampleParser parser, SampleBatchReader batchReader, Aggregator aggregator, ObjectMapper mapper,
-            MetricsConfig config, StreamsConfig streamsConfig, Instance instance, MeterRegistry meters) {
-        this.redis = redis;
-        this.streams = redis.stream(String.class, String.class, String.class);
+    public SampleStreamReader(SampleParser parser, SampleBatchReader batchReader, Aggregator aggregator,
+            MetricsConfig config, StreamConsumers consumers, Instance instance, MeterRegistry meters) {
         this.parser = parser;
         this.batchReader = batchReader;
         this.aggregator = aggregator;
-        this.mapper = mapper;
         this.config = config.stream();
-        this.maxLength = streamsConfig.maxLength();
-        this.consumer = instance.name();
+        this.consumers = consumers;
+        this.instance = instance;
         this.accepted = meters.counter("vigil.metrics.samples", "path", "stream", "outcome", "accepted");
         this.rejected = meters.counter("vigil.metrics.samples", "path", "stream", "outcome", "rejected");
     }
 
     void start(@Observes StartupEvent event) {
-        if (!config.enabled()) {
-            return;
-        }
-        thread = new Thread(this::run, "sample-stream-reader");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void run() {
-        long nextClaim = 0;
-        boolean groupReady = false;
-        while (running) {
-            try {
-                if (!groupReady) {
-                    ensureGroup();
-                    groupReady = true;
-                }
-                if (System.nanoTime() - nextClaim >= 0) {
-                    reclaim();
-                    nextClaim = System.nanoTime() + config.claimInterval().toNanos();
-                }
-                List<StreamMessage<String, String, String>> batch = streams.xreadgroup(GROUP, consumer,
-                        Streams.INGEST_SAMPLES, ">", new XReadGroupArgs().count(config.batchSize()).block(config.block()));
-                process(batch);
-            } catch (Exception e) {
-                if (!running) {
-                    return;
-                }
-                groupReady = false;
-                Log.warnf("sample stream: %s; retrying in 1s", e.getMessage());
-                sleep(1000);
-            }
-        }
-    }
-
-    private void ensureGroup() {
-        try {
+        if (config.enabled()) {
             // "0": a new group also takes what apps added before the first replica started.
-            streams.xgroupCreate(Streams.INGEST_SAMPLES, GROUP, "0", new XGroupCreateArgs().mkstream());
-        } catch (Exception e) {
-            if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
-                throw e;
-            }
+            consumers.startBatches(Streams.INGEST_SAMPLES, GROUP, instance.name(), "0",
+                    new ReadSettings(config.batchSize(), config.block(), config.claimIdle(), config.claimInterval()),
+                    this);
         }
     }
 
-    private void reclaim() throws Exception {
-        String cursor = "0-0";
-        do {
-            ClaimedMessages<String, String, String> claimed = streams.xautoclaim(Streams.INGEST_SAMPLES, GROUP,
-                    consumer, config.claimIdle(), cursor, config.batchSize());
-            process(claimed.getMessages());
-            cursor = claimed.getId();
-        } while (running && cursor != null && !"0-0".equals(cursor));
-    }
-
-    private void process(List<StreamMessage<String, String, String>> batch) throws Exception {
-        if (batch == null || batch.isEmpty()) {
-            return;
-        }
+    /** Records the samples of a batch; the aggregator acknowledges the entries in the flush that stores them. */
+    @Override
+    public void handle(StreamGroupReader reader, List<StreamMessage<String, String, String>> batch, boolean reclaimed) {
         long now = System.currentTimeMillis();
         List<Sample> samples = new ArrayList<>(batch.size() * 8);
         List<String> ids = new ArrayList<>(batch.size());
@@ -153,7 +88,9 @@ public class SampleStreamReader {
             parse(message.payload(), now, samples, errors);
             if (!errors.isEmpty()) {
                 rejected.increment(errors.size());
-                deadLetter(message, errors);
+                // Kept for inspection; the valid samples of the same entry are still recorded.
+                reader.copyToDeadLetter(message,
+                        errors.size() > 5 ? errors.subList(0, 5) + " ..." : errors.toString());
             }
         }
         int n = samples.size();
@@ -190,35 +127,6 @@ public class SampleStreamReader {
             result.rejected().forEach(r -> errors.addAll(r.errors()));
         } catch (Exception e) {
             errors.add(new FieldError("samples", "is not a JSON array of samples: " + e.getMessage()));
-        }
-    }
-
-    /** Rejected samples are kept for inspection; the valid samples of the same entry are still recorded. */
-    private void deadLetter(StreamMessage<String, String, String> message, List<FieldError> errors) {
-        Map<String, String> fields = new HashMap<>(message.payload());
-        fields.put("deadLetterReason", errors.size() > 5 ? errors.subList(0, 5) + " ..." : errors.toString());
-        fields.put("originalId", message.id());
-        streams.xadd(Streams.deadLetter(Streams.INGEST_SAMPLES, GROUP),
-                new XAddArgs().maxlen(maxLength).nearlyExactTrimming(), fields);
-    }
-
-    @PreDestroy
-    void stop() {
-        running = false;
-        if (thread != null) {
-            try {
-                thread.join(config.block().toMillis() + 2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

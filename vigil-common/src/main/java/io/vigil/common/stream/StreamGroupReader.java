@@ -91,11 +91,19 @@ public final class StreamGroupReader implements AutoCloseable {
 
     /** Parks an entry that can never be handled in {@link Streams#deadLetter} and acknowledges it. */
     public void deadLetter(StreamMessage<String, String, String> message, String reason) {
+        copyToDeadLetter(message, reason);
+        ack(message.id());
+    }
+
+    /**
+     * Copies an entry to {@link Streams#deadLetter} for inspection without acknowledging it: for an entry that is
+     * partly bad, whose good part the handler still processes (and acknowledges with it).
+     */
+    public void copyToDeadLetter(StreamMessage<String, String, String> message, String reason) {
         Map<String, String> fields = new HashMap<>(message.payload() == null ? Map.of() : message.payload());
         fields.put("deadLetterReason", reason);
         fields.put("originalId", message.id());
         streams.xadd(Streams.deadLetter(stream, group), new XAddArgs().maxlen(maxLength).nearlyExactTrimming(), fields);
-        ack(message.id());
         Log.errorf("stream %s group %s: entry %s dead-lettered: %s", stream, group, message.id(), reason);
     }
 
