@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.vigil.mongo.embedded.EmbeddedMongo;
 import io.vigil.testing.RedisServer;
 import io.vigil.testing.ServiceProcess;
 
@@ -26,17 +26,7 @@ final class Fleet implements AutoCloseable {
     private final List<ServiceProcess> processes = new ArrayList<>();
 
     Fleet() {
-        mongo = new MongoServer(new MemoryBackend().version(new MongoVersion() {
-            @Override
-            public List<Integer> getVersionArray() {
-                return List.of(4, 2, 0);
-            }
-
-            @Override
-            public int getWireVersion() {
-                return 8;
-            }
-        }));
+        mongo = EmbeddedMongo.newServer(new MemoryBackend());
         InetSocketAddress address = mongo.bind();
         mongoUrl = "mongodb://127.0.0.1:" + address.getPort();
     }

@@ -49,7 +49,7 @@ public class EmbeddedMongo implements MongoClientCustomizer {
             return builder;
         }
         if (server == null) {
-            server = new MongoServer(backend());
+            server = newServer(storage());
             InetSocketAddress address = server.bind();
             Log.infof("embedded MongoDB (%s) listening on 127.0.0.1:%d",
                     config.dataFile().orElse("in memory"), address.getPort());
@@ -58,8 +58,12 @@ public class EmbeddedMongo implements MongoClientCustomizer {
         return builder.applyConnectionString(new ConnectionString(url));
     }
 
-    private MongoBackend backend() {
-        return storage().version(WIRE_COMPATIBLE_VERSION);
+    /**
+     * A wire-protocol server the MongoDB driver accepts, on the given storage. Also for process-level tests that
+     * share one MongoDB between several service replicas.
+     */
+    public static MongoServer newServer(MongoBackend storage) {
+        return new MongoServer(storage.version(WIRE_COMPATIBLE_VERSION));
     }
 
     /**
