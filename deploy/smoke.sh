@@ -32,6 +32,25 @@ done
 [ "${up:-0}" = 5 ] || { echo "smoke: Prometheus sees ${up:-0}/5 services up"; cat "$PROM_DIR/prometheus.log" | tail -5; exit 1; }
 echo "smoke: Prometheus scrapes all 5 services"
 
+# Some traffic with the keys `up` generated, so the series that appear on first use exist too.
+# shellcheck disable=SC1091
+. "$VIGIL_HOME/api-keys.env"
+W="Authorization: Bearer $VIGIL_AUTH_WRITER_KEYS"
+curl -sf -o /dev/null -H "$W" -H 'Content-Type: application/json' http://127.0.0.1:8081/api/v1/samples \
+  -d '[{"service":"smoke","endpoint":"/ping","method":"GET","status":200,"durationMs":12},
+       {"service":"smoke","endpoint":"/ping","method":"GET","status":500,"durationMs":1500}]'
+curl -sf -o /dev/null -H "$W" -H 'Content-Type: application/json' http://127.0.0.1:8084/api/v1/queues/notifications/jobs \
+  -d '{"payload":{"to":"smoke"}}'
+lease=$(curl -sf -H "$W" -H 'Content-Type: application/json' http://127.0.0.1:8084/api/v1/queues/notifications/lease \
+  -d '{"count":1,"waitMs":2000}')
+job=$(echo "$lease" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+token=$(echo "$lease" | grep -o '"token":"[^"]*"' | head -1 | cut -d'"' -f4)
+[ -n "$job" ] && [ -n "$token" ] || { echo "smoke: lease returned no job: $lease"; exit 1; }
+curl -sf -o /dev/null -H "$W" -H 'Content-Type: application/json' \
+  "http://127.0.0.1:8084/api/v1/queues/notifications/jobs/$job/ack" -d "{\"token\":\"$token\"}"
+sleep 2
+echo "smoke: ingested samples and ran a job through the queue"
+
 # Vigil's own series follow Prometheus naming rules (the JVM/Vert.x ones Quarkus adds are not ours to rename).
 for port in 8081 8082 8083 8084 8085; do
   lint=$(curl -s -H 'Accept: text/plain;version=0.0.4' "http://127.0.0.1:$port/q/metrics" | promtool check metrics 2>&1 | grep '^vigil_' || true)

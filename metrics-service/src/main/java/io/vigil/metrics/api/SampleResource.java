@@ -18,7 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vigil.common.problem.Problem.FieldError;
 import io.vigil.common.problem.ProblemException;
@@ -26,6 +25,7 @@ import io.vigil.common.security.Roles;
 import io.vigil.metrics.domain.Sample;
 import io.vigil.metrics.domain.SampleBatchReader;
 import io.vigil.metrics.store.Aggregator;
+import io.vigil.metrics.store.IngestMeters;
 
 /** Batch ingestion of request timings. */
 @Path("/api/v1/samples")
@@ -36,9 +36,9 @@ public class SampleResource {
 
     private final SampleBatchReader reader;
     private final Aggregator aggregator;
-    private final MeterRegistry meters;
+    private final IngestMeters meters;
 
-    public SampleResource(SampleBatchReader reader, Aggregator aggregator, MeterRegistry meters) {
+    public SampleResource(SampleBatchReader reader, Aggregator aggregator, IngestMeters meters) {
         this.reader = reader;
         this.aggregator = aggregator;
         this.meters = meters;
@@ -71,7 +71,7 @@ public class SampleResource {
         if (valid.isEmpty() && rejected.isEmpty()) {
             throw ProblemException.invalid("samples", "must not be empty");
         }
-        meters.counter("vigil.metrics.samples", "path", "rest", "outcome", "rejected").increment(rejected.size());
+        meters.samples("rest", "rejected").increment(rejected.size());
         if (valid.isEmpty()) {
             throw new ProblemException(400, "Validation failed", "no valid sample in the batch", allErrors);
         }
@@ -79,8 +79,7 @@ public class SampleResource {
                 .onFailure().transform(e -> new ProblemException(503, "Service unavailable",
                         "the samples could not be stored (" + e.getMessage() + "); retry the batch"))
                 .map(done -> {
-                    meters.counter("vigil.metrics.samples", "path", "rest", "outcome", "accepted")
-                            .increment(valid.size());
+                    meters.samples("rest", "accepted").increment(valid.size());
                     return Response.status(rejected.isEmpty() ? 202 : 207)
                             .entity(new IngestResult(valid.size(), rejected)).build();
                 });

@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -38,11 +37,11 @@ public class BucketWriter {
     private final Redis redis;
     private final EndpointCap cap;
     private final PrometheusExport prometheus;
-    private final MeterRegistry meters;
+    private final IngestMeters meters;
     private final ObjectMapper mapper;
     private final MetricsConfig config;
 
-    public BucketWriter(Redis redis, EndpointCap cap, PrometheusExport prometheus, MeterRegistry meters,
+    public BucketWriter(Redis redis, EndpointCap cap, PrometheusExport prometheus, IngestMeters meters,
             ObjectMapper mapper, MetricsConfig config) {
         this.redis = redis;
         this.cap = cap;
@@ -102,7 +101,7 @@ public class BucketWriter {
         Pipeline.run(redis, requests);
 
         prometheus.add(units.values());
-        folds.forEach((service, n) -> meters.counter("vigil.metrics.endpoint.folds", "service", service).increment(n));
+        folds.forEach((service, n) -> meters.folds(service).increment(n));
     }
 
     /** Applies the cardinality cap: units of endpoints over the cap merge into endpoint 'other'. */

@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.runtime.StartupEvent;
@@ -27,6 +26,7 @@ import io.vigil.metrics.domain.Sample;
 import io.vigil.metrics.domain.SampleBatchReader;
 import io.vigil.metrics.domain.SampleParser;
 import io.vigil.metrics.store.Aggregator;
+import io.vigil.metrics.store.IngestMeters;
 
 /**
  * Batched consumer of {@code vigil:ingest:samples} in group {@code metrics-service}: reads many entries per
@@ -53,15 +53,15 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
     private final Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
 
     public SampleStreamReader(SampleParser parser, SampleBatchReader batchReader, Aggregator aggregator,
-            MetricsConfig config, StreamConsumers consumers, Instance instance, MeterRegistry meters) {
+            MetricsConfig config, StreamConsumers consumers, Instance instance, IngestMeters meters) {
         this.parser = parser;
         this.batchReader = batchReader;
         this.aggregator = aggregator;
         this.config = config.stream();
         this.consumers = consumers;
         this.instance = instance;
-        this.accepted = meters.counter("vigil.metrics.samples", "path", "stream", "outcome", "accepted");
-        this.rejected = meters.counter("vigil.metrics.samples", "path", "stream", "outcome", "rejected");
+        this.accepted = meters.samples("stream", "accepted");
+        this.rejected = meters.samples("stream", "rejected");
     }
 
     void start(@Observes StartupEvent event) {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -92,7 +93,10 @@ final class StreamConsumer implements StreamGroupReader.BatchHandler {
     }
 
     private void count(StreamGroupReader reader, String outcome) {
-        meters.counter("vigil.stream.events", "stream", reader.stream(), "group", reader.group(), "outcome", outcome)
-                .increment();
+        Counter.builder("vigil.stream.events")
+                .description("Stream entries by consumer group and outcome (handled, duplicate, failed, reclaimed, "
+                        + "dead_lettered)")
+                .tag("stream", reader.stream()).tag("group", reader.group()).tag("outcome", outcome)
+                .register(meters).increment();
     }
 }
