@@ -9,8 +9,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vigil.common.redis.RedisHashes;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.mutiny.redis.client.Command;
@@ -20,7 +20,6 @@ import io.vertx.mutiny.redis.client.Response;
 import io.vigil.common.event.EventEnvelope;
 import io.vigil.common.event.Streams;
 import io.vigil.common.stream.EventPublisher;
-import io.vigil.common.stream.Instance;
 import io.vigil.metrics.config.MetricsConfig;
 import io.vigil.metrics.domain.Resolution;
 import io.vigil.metrics.domain.Rollup;
@@ -41,18 +40,14 @@ public class BucketCloser {
     private final BucketReader reader;
     private final RollupStore store;
     private final EventPublisher publisher;
-    private final ObjectMapper mapper;
-    private final Instance instance;
     private final MetricsConfig config;
 
     public BucketCloser(Redis redis, BucketReader reader, RollupStore store, EventPublisher publisher,
-            ObjectMapper mapper, Instance instance, MetricsConfig config) {
+            MetricsConfig config) {
         this.redis = redis;
         this.reader = reader;
         this.store = store;
         this.publisher = publisher;
-        this.mapper = mapper;
-        this.instance = instance;
         this.config = config;
     }
 
@@ -122,14 +117,13 @@ public class BucketCloser {
     private void close(Resolution res, long start) {
         List<Rollup> rollups = reader.read(res, Set.of(start), Optional.empty());
         store.upsert(rollups);
+        List<EventEnvelope> events = new ArrayList<>(rollups.size());
         for (Rollup r : rollups) {
-            RollupEvent payload = RollupEvent.of(r);
             String identity = r.key().id() + "@" + res.label() + ":" + start + ":" + r.count() + ":" + r.maxMs();
-            EventEnvelope event = new EventEnvelope(
-                    UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString(), RollupEvent.TYPE,
-                    instance.source(), java.time.Instant.now(), RollupEvent.VERSION, mapper.valueToTree(payload));
-            publisher.publish(Streams.METRICS_ROLLUP, event);
+            events.add(publisher.envelope(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString(),
+                    RollupEvent.TYPE, RollupEvent.VERSION, RollupEvent.of(r)));
         }
+        publisher.publishAll(Streams.METRICS_ROLLUP, events);
         // Closed: keep the hashes only as long as late samples may still reopen the bucket.
         long closedTtl = config.maxSampleAge().toSeconds() + 2 * config.lateGrace().toSeconds() + 120;
         List<Request> release = new ArrayList<>();

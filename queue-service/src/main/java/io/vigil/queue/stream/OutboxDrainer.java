@@ -21,6 +21,7 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vigil.common.event.EventEnvelope;
+import io.vigil.common.redis.RedisHashes;
 import io.vigil.common.event.Streams;
 import io.vigil.common.stream.EventPublisher;
 import io.vigil.queue.config.QueueServiceConfig;
@@ -141,7 +142,7 @@ public class OutboxDrainer {
         List<Response> replies = reactive.getRedis().batch(reads).await().atMost(Duration.ofSeconds(10));
         List<Map<String, String>> hashes = new ArrayList<>(replies.size());
         for (Response reply : replies) {
-            hashes.add(hash(reply));
+            hashes.add(RedisHashes.toMap(reply));
         }
         List<ArchivedJob> docs = new ArrayList<>(hashes.size());
         for (Map<String, String> h : hashes) {
@@ -169,27 +170,6 @@ public class OutboxDrainer {
             docs.add(doc);
         }
         archive.archive(docs);
-    }
-
-    /** HGETALL reply as a map, whether the connection speaks RESP3 (map) or RESP2 (flat array). */
-    static Map<String, String> hash(Response reply) {
-        Map<String, String> h = new java.util.HashMap<>();
-        if (reply == null) {
-            return h;
-        }
-        try {
-            java.util.Set<String> fields = reply.getKeys();
-            if (fields != null && !fields.isEmpty()) {
-                fields.forEach(f -> h.put(f, reply.get(f).toString()));
-                return h;
-            }
-        } catch (RuntimeException notAMap) {
-            // RESP2: field, value, field, value...
-        }
-        for (int i = 0; i + 1 < reply.size(); i += 2) {
-            h.put(reply.get(i).toString(), reply.get(i + 1).toString());
-        }
-        return h;
     }
 
     private static int parseInt(String s) {

@@ -1,14 +1,14 @@
-package io.vigil.metrics.store;
+package io.vigil.common.redis;
 
 import java.util.HashMap;
 import java.util.Map;
 
 import io.vertx.mutiny.redis.client.Response;
 
-/** Reads HGETALL replies in both RESP2 (flat array) and RESP3 (map) form. */
-final class RedisHashes {
+/** Reads a raw HGETALL reply, whether the connection speaks RESP3 (a map) or RESP2 (a flat field/value array). */
+public final class RedisHashes {
 
-    static Map<String, String> toMap(Response response) {
+    public static Map<String, String> toMap(Response response) {
         Map<String, String> map = new HashMap<>();
         if (response == null) {
             return map;

@@ -1,0 +1,95 @@
+package io.vigil.common.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * One atomic Redis operation kept as a {@code .lua} resource. A line {@code -- @include name} is replaced by
+ * {@code includes/name.lua} from the script's folder, so shared fragments are included, not copied. {@link #run} uses
+ * EVALSHA and falls back to EVAL (which also caches the script) on NOSCRIPT: after a Redis restart the cache is empty.
+ */
+public final class LuaScript {
+
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^-- @include ([a-z_-]+)\\s*$");
+
+    private final String source;
+    private final String sha;
+
+    private LuaScript(String source) {
+        this.source = source;
+        this.sha = sha1(source);
+    }
+
+    /** @param resource class-path resource, e.g. {@code lua/ack.lua} */
+    public static LuaScript load(String resource) {
+        String folder = resource.contains("/") ? resource.substring(0, resource.lastIndexOf('/') + 1) : "";
+        Matcher m = INCLUDE.matcher(read(resource));
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(read(folder + "includes/" + m.group(1) + ".lua")));
+        }
+        m.appendTail(out);
+        return new LuaScript(out.toString());
+    }
+
+    /** The script text, includes resolved: for EVAL inside a pipeline, where a NOSCRIPT cannot be retried alone. */
+    public String source() {
+        return source;
+    }
+
+    public Uni<Response> run(ReactiveRedisDataSource redis, List<String> keys, List<String> args) {
+        String[] evalArgs = new String[2 + keys.size() + args.size()];
+        evalArgs[0] = sha;
+        evalArgs[1] = Integer.toString(keys.size());
+        int i = 2;
+        for (String key : keys) {
+            evalArgs[i++] = key;
+        }
+        for (String arg : args) {
+            evalArgs[i++] = arg;
+        }
+        return redis.execute(Command.EVALSHA, evalArgs)
+                .onFailure(LuaScript::isNoScript).recoverWithUni(() -> {
+                    String[] withSource = evalArgs.clone();
+                    withSource[0] = source;
+                    return redis.execute(Command.EVAL, withSource);
+                });
+    }
+
+    static boolean isNoScript(Throwable t) {
+        return t.getMessage() != null && t.getMessage().contains("NOSCRIPT");
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String source) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
