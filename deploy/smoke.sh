@@ -58,6 +58,9 @@ for port in 8081 8082 8083 8084 8085; do
 done
 echo "smoke: vigil_* metrics pass promtool check metrics"
 
+# The shipped rules and dashboards use only series the running services expose (and the overlays render).
+"$ROOT/deploy/validate.sh"
+
 "$ROOT/vigil" down
 for port in 8081 8082 8083 8084 8085; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "smoke: port $port still open after down"; exit 1; fi

@@ -13,7 +13,10 @@ else
 fi
 
 if command -v kubectl >/dev/null; then
-  kinds=$(kubectl kustomize "$ROOT/k8s" | grep -c '^kind:') && echo "k8s: kustomize renders $kinds objects" || status=1
+  for overlay in dev prod; do
+    kinds=$(kubectl kustomize "$ROOT/k8s/overlays/$overlay" | grep -c '^kind:') \
+      && echo "k8s: overlay $overlay renders $kinds objects" || status=1
+  done
 else
   echo "k8s: SKIPPED (kubectl not installed)"
 fi
@@ -23,4 +26,22 @@ for dashboard in "$ROOT"/deploy/grafana/dashboards/*.json; do
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["panels"], "no panels"' "$dashboard" \
     && echo "grafana: $(basename "$dashboard") valid" || status=1
 done
+# Every vigil_* series a rule or a dashboard uses must be one the services expose, or the panel stays empty and the
+# alert never fires. Needs the services running (deploy/smoke.sh calls this after ./vigil up and some traffic).
+used=$(cat "$ROOT"/deploy/prometheus/*.yml "$ROOT"/deploy/grafana/dashboards/*.json | grep -oE 'vigil_[a-z0-9_]+' | sort -u)
+exposed=""
+for port in 8081 8082 8083 8084 8085; do
+  exposed+=$(curl -s --max-time 5 -H 'Accept: text/plain;version=0.0.4' "http://127.0.0.1:$port/q/metrics" \
+    | grep -oE '^vigil_[a-z0-9_]+' || true)$'\n'
+done
+if [ -z "${exposed//$'\n'/}" ]; then
+  echo "metric names: SKIPPED (no service running on 8081-8085; deploy/smoke.sh checks them)"
+else
+  missing=$(comm -23 <(echo "$used") <(echo "$exposed" | sort -u))
+  if [ -n "$missing" ]; then
+    echo "metric names: used in rules or dashboards but exposed by no service: $(echo $missing)"; status=1
+  else
+    echo "metric names: all $(echo "$used" | wc -l) vigil_* names in rules and dashboards are exposed"
+  fi
+fi
 exit $status
