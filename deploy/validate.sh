@@ -12,6 +12,30 @@ else
   echo "prometheus: SKIPPED (promtool not installed: apt-get install prometheus)"
 fi
 
+# The one-host trial: compose file parses, every file it mounts exists, its Prometheus config is valid.
+if python3 - "$ROOT/deploy" <<'PY'
+import os, sys, yaml
+deploy = sys.argv[1]
+compose = yaml.safe_load(open(os.path.join(deploy, "compose.yaml")))
+for name, svc in compose["services"].items():
+    for volume in svc.get("volumes", []):
+        source = volume.split(":")[0]
+        if source.startswith("."):
+            assert os.path.exists(os.path.join(deploy, source)), f"{name}: {source} does not exist"
+PY
+then
+  tmp=$(mktemp -d)
+  cp "$ROOT/deploy/compose/prometheus.yml" "$ROOT/deploy/prometheus/vigil-rules.yml" "$tmp/"
+  if ! command -v promtool >/dev/null || (cd "$tmp" && promtool check config prometheus.yml >/dev/null); then
+    echo "compose: compose.yaml and its mounted files valid"
+  else
+    status=1
+  fi
+  rm -rf "$tmp"
+else
+  status=1
+fi
+
 if command -v kubectl >/dev/null; then
   for overlay in dev prod; do
     kinds=$(kubectl kustomize "$ROOT/k8s/overlays/$overlay" | grep -c '^kind:') \
