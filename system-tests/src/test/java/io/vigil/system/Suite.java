@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.vigil.testing.RedisCluster;
 import io.vigil.testing.RedisServer;
 import io.vigil.testing.ServiceProcess;
 
@@ -16,30 +17,46 @@ public final class Suite implements AutoCloseable {
             "queue-service", "cache-service");
 
     private final RedisServer redis;
+    private final RedisCluster cluster;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
-    private Suite(RedisServer redis) {
+    private Suite(RedisServer redis, RedisCluster cluster) {
         this.redis = redis;
+        this.cluster = cluster;
     }
 
     /** Starts Redis (append-only, so a restart keeps what it acknowledged) and every service, ready. */
     public static Suite start() {
-        Suite suite = new Suite(new RedisServer(true).start());
+        RedisServer redis = new RedisServer(true).start();
+        return new Suite(redis, null).startServices(SERVICES, Map.of("quarkus.redis.hosts", redis.url()));
+    }
+
+    /** Starts a 3-master Redis Cluster and the named services on it, by configuration alone. */
+    public static Suite onCluster(List<String> names) {
+        RedisCluster cluster = new RedisCluster().start();
+        return new Suite(null, cluster).startServices(names,
+                Map.of("quarkus.redis.hosts", cluster.hosts(), "quarkus.redis.client-type", "cluster"));
+    }
+
+    private Suite startServices(List<String> names, Map<String, String> redisProperties) {
         try {
-            for (String name : SERVICES) {
-                ServiceProcess process = new ServiceProcess(Path.of("..", name),
-                        Map.of("quarkus.redis.hosts", suite.redis.url()));
-                suite.services.put(name, process.start(Duration.ofSeconds(90)));
+            for (String name : names) {
+                ServiceProcess process = new ServiceProcess(Path.of("..", name), redisProperties);
+                services.put(name, process.start(Duration.ofSeconds(90)));
             }
-            return suite;
+            return this;
         } catch (RuntimeException e) {
-            suite.close();
+            close();
             throw e;
         }
     }
 
     public RedisServer redis() {
         return redis;
+    }
+
+    public RedisCluster cluster() {
+        return cluster;
     }
 
     public ServiceProcess service(String name) {
@@ -53,6 +70,11 @@ public final class Suite implements AutoCloseable {
     @Override
     public void close() {
         services.values().forEach(ServiceProcess::close);
-        redis.close();
+        if (redis != null) {
+            redis.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 }

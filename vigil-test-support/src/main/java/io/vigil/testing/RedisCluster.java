@@ -58,6 +58,16 @@ public final class RedisCluster implements AutoCloseable {
         return masters;
     }
 
+    /** Port of the master that serves {@code key}'s slot now (the others answer MOVED). */
+    public int masterOf(String key) {
+        for (int port : masters()) {
+            if (!cli(port, "TYPE", key).startsWith("MOVED")) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no master serves " + key);
+    }
+
     /** SIGKILLs the node on {@code port}, as a crashed master. */
     public void kill(int port) {
         nodes.stream().filter(n -> n.port == port).forEach(Node::kill);

@@ -46,9 +46,16 @@ final class QueueWorkload implements Workload {
     @Override
     public List<String> lost() {
         List<String> lost = new ArrayList<>();
+        long deadline = System.nanoTime() + 20_000_000_000L;
         for (String id : acceptedIds) {
-            if (Http.send("GET", base + "/jobs/" + id, ApiKeys.READER, null).status() != 200) {
-                lost.add("job " + id);
+            int status;
+            // A 404 is an answer; anything else (503 while Redis fails over, a refused connection) is asked again.
+            while ((status = Http.send("GET", base + "/jobs/" + id, ApiKeys.READER, null).status()) != 200
+                    && status != 404 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            }
+            if (status != 200) {
+                lost.add("job " + id + " (" + status + ")");
             }
         }
         return lost;

@@ -1,5 +1,6 @@
 package io.vigil.system.fault;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.vigil.system.Suite;
@@ -10,8 +11,16 @@ public final class Workloads {
     private Workloads() {
     }
 
+    /** A workload for each service of the suite that has one. */
     public static List<Workload> of(Suite suite) {
-        return List.of(new QueueWorkload(suite.service("queue-service").baseUrl()),
-                new MetricsWorkload(suite.service("metrics-service").baseUrl()));
+        List<Workload> all = new ArrayList<>();
+        suite.services().forEach((name, process) -> {
+            switch (name) {
+                case "queue-service" -> all.add(new QueueWorkload(process.baseUrl()));
+                case "metrics-service" -> all.add(new MetricsWorkload(process.baseUrl()));
+                default -> { }
+            }
+        });
+        return all;
     }
 }

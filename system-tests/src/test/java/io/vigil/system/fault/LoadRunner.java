@@ -1,0 +1,95 @@
+package io.vigil.system.fault;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs workloads continuously (two writers each) while a test injects faults, and tells when each service took a
+ * write again. Bounded: it stops when closed, and every wait has a deadline.
+ */
+public final class LoadRunner implements AutoCloseable {
+
+    private static final int WRITERS = 2;
+
+    private final List<Workload> workloads;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Map<String, AtomicLong> lastAccepted = new ConcurrentHashMap<>();
+    private final ExecutorService pool;
+
+    public LoadRunner(List<Workload> workloads) {
+        this.workloads = workloads;
+        this.pool = Executors.newFixedThreadPool(workloads.size() * WRITERS);
+        for (Workload w : workloads) {
+            lastAccepted.put(w.service(), new AtomicLong());
+            for (int i = 0; i < WRITERS; i++) {
+                pool.submit(() -> write(w));
+            }
+        }
+    }
+
+    private void write(Workload w) {
+        while (running.get()) {
+            if (w.step()) {
+                lastAccepted.get(w.service()).set(System.nanoTime());
+            } else {
+                LockSupport.parkNanos(20_000_000L); // back off while the service is unavailable
+            }
+        }
+    }
+
+    public List<Workload> workloads() {
+        return workloads;
+    }
+
+    /** Waits until every workload has {@code n} accepted writes. */
+    public void awaitAccepted(long n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!workloads.stream().allMatch(w -> w.accepted() >= n)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("workloads did not reach " + n + " accepted writes within 60 s: "
+                        + workloads.stream().map(w -> w.service() + " " + w.accepted()).toList());
+            }
+            LockSupport.parkNanos(50_000_000L);
+        }
+    }
+
+    /** Milliseconds from {@code since} (a System.nanoTime) to the service's first accepted write after it; -1 if none in 60 s. */
+    public long recoveredMs(Workload w, long since) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            long last = lastAccepted.get(w.service()).get();
+            if (last > since) {
+                return (last - since) / 1_000_000;
+            }
+            LockSupport.parkNanos(10_000_000L);
+        }
+        return -1;
+    }
+
+    /** Prints the fault's report line for {@code w}; returns what went wrong (nothing recovered, writes lost). */
+    public List<String> report(String fault, Workload w, long recoveredMs) {
+        List<String> lost = w.lost();
+        System.out.printf("fault %-28s %-15s accepted %6d, accepted-then-lost %d, recovered in %s%n", fault,
+                w.service(), w.accepted(), lost.size(), recoveredMs < 0 ? "never (within 60 s)" : recoveredMs + " ms");
+        List<String> problems = new java.util.ArrayList<>();
+        if (recoveredMs < 0) {
+            problems.add(fault + ": " + w.service() + " took no write within 60 s");
+        }
+        lost.forEach(l -> problems.add(fault + ": " + w.service() + " lost " + l));
+        return problems;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        pool.shutdown();
+        pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
+}
