@@ -46,6 +46,8 @@ public final class StreamGroupReader implements AutoCloseable {
     private final StreamCommands<String, String, String> streams;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Once the group existed, any later creation is a recreation (Redis lost it) and starts at "0", not "$". */
+    private boolean created;
 
     StreamGroupReader(RedisDataSource redis, long maxLength, ReadSettings settings, String stream, String group,
             String consumer, String startId, BatchHandler handler) {
@@ -150,12 +152,19 @@ public final class StreamGroupReader implements AutoCloseable {
 
     private void ensureGroup() {
         try {
-            streams.xgroupCreate(stream, group, startId, new XGroupCreateArgs().mkstream());
+            // A recreated group at "$" would skip what was added since the group vanished; at "0" it re-reads the
+            // retained stream, and the handlers drop what they handled before (dedup, idempotent writes).
+            String from = created ? "0" : startId;
+            streams.xgroupCreate(stream, group, from, new XGroupCreateArgs().mkstream());
+            if (created) {
+                Log.warnf("stream %s group %s: group was missing, recreated at 0", stream, group);
+            }
         } catch (Exception e) {
             if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
                 throw e;
             }
         }
+        created = true;
     }
 
     private void reclaimAbandoned() throws Exception {
