@@ -95,7 +95,8 @@ class StreamConsumerTest {
         // Bounded dedup: the 200 handled ids live in one SET per time slice, not in a key per id.
         List<String> dedupKeys = redis.key().keys("vigil:handled:{alert-service}:*");
         assertThat(dedupKeys).allMatch(k -> k.startsWith("vigil:handled:{alert-service}:slice:")).hasSizeBetween(1, 2);
-        assertThat(ids).allMatch(id -> dedupKeys.stream().anyMatch(k -> redis.set(String.class).sismember(k, id)));
+        assertThat(ids).allMatch(id -> dedupKeys.stream()
+                .anyMatch(k -> redis.set(String.class).sismember(k, io.vigil.common.stream.EventDedupAccess.member(id))));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.vigil.common.stream;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,7 +15,7 @@ import io.vigil.common.redis.LuaScript;
  * <p>
  * Handled ids live in one SET per time slice ({@code vigil.streams.dedup-slice}, 1 h) per group, each expiring one
  * dedup window ({@code dedup-ttl}, 24 h) after its slice ends; a lookup checks every slice of the window. So memory is
- * bounded by (events per second) × (window + one slice), at roughly half the bytes of one key per id, and the keyspace
+ * bounded by (events per second) × (window + one slice), at about half the bytes of one key per id, and the keyspace
  * holds 25 keys per group instead of millions. Before its handler runs, a member takes a claim ({@code SET NX} with
  * {@code claim-ttl}, 60 s): a copy of the same event at another member waits instead of running too; a failed handler
  * releases the claim, and a claim left by a crashed member expires after the short TTL, never blocking the event for
@@ -34,6 +36,7 @@ final class EventDedup {
     private static final LuaScript HANDLED = LuaScript.load("vigil-lua/dedup_handled.lua");
     private static final LuaScript RELEASE = LuaScript.load("vigil-lua/dedup_release.lua");
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final ReactiveRedisDataSource redis;
     private final String group;
@@ -61,7 +64,7 @@ final class EventDedup {
         for (long slice = current; slice >= oldest; slice--) {
             keys.add(sliceKey(slice));
         }
-        long reply = CLAIM.run(redis, keys, List.of(eventId, owner, Long.toString(claimTtlMs)))
+        long reply = CLAIM.run(redis, keys, List.of(member(eventId), owner, Long.toString(claimTtlMs)))
                 .await().atMost(TIMEOUT).toLong();
         return reply == 0 ? Claim.HANDLED : reply == 1 ? Claim.CLAIMED : Claim.BUSY;
     }
@@ -71,11 +74,32 @@ final class EventDedup {
         long slice = Math.floorDiv(now, sliceMs);
         long expireAt = (slice + 1) * sliceMs + windowMs;
         HANDLED.run(redis, List.of(sliceKey(slice), claimKey(eventId)),
-                List.of(eventId, Long.toString(expireAt), owner)).await().atMost(TIMEOUT);
+                List.of(member(eventId), Long.toString(expireAt), owner)).await().atMost(TIMEOUT);
     }
 
     void release(String eventId) {
         RELEASE.run(redis, List.of(claimKey(eventId)), List.of(owner)).await().atMost(TIMEOUT);
+    }
+
+    /**
+     * How an id is stored in a slice SET: a UUID (every envelope id of {@code EventEnvelope.create}) as its 16 bytes in
+     * URL-safe base64 (22 characters instead of 36: about 16 bytes less per id in Redis); any other id as itself behind
+     * a {@code =}, which base64 never contains, so the two kinds cannot collide.
+     */
+    static String member(String eventId) {
+        if (eventId.length() == 36) {
+            try {
+                UUID uuid = UUID.fromString(eventId);
+                if (uuid.toString().equalsIgnoreCase(eventId)) {
+                    ByteBuffer bytes = ByteBuffer.allocate(16);
+                    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+                    return B64.encodeToString(bytes.array());
+                }
+            } catch (IllegalArgumentException notAUuid) {
+                // stored as itself
+            }
+        }
+        return "=" + eventId;
     }
 
     /** SET of the ids handled during one slice ({@code slice} = epoch ms / slice length). */
