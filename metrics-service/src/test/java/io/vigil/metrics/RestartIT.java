@@ -36,7 +36,8 @@ class RestartIT {
             assertThat(ItSamples.total(before)).isEqualTo(closed.size());
 
             // Open-bucket samples: some through REST (answered = accepted), some XADDed, then SIGKILL at once.
-            List<Map<String, Object>> open = ItSamples.generate("restart-svc", 2000, 12, Instant.now());
+            Instant openAt = Instant.now();
+            List<Map<String, Object>> open = ItSamples.generate("restart-svc", 2000, 12, openAt);
             given().baseUri(service.baseUrl()).header("Authorization", ApiKeys.WRITER).contentType(ContentType.JSON)
                     .body(open.subList(0, 1000)).post("/api/v1/samples").then().statusCode(202);
             ObjectMapper mapper = new ObjectMapper();
@@ -53,10 +54,12 @@ class RestartIT {
             assertThat(ItSamples.total(after)).isGreaterThanOrEqualTo(closed.size());
             assertThat(ItSamples.awaitTotal(restarted, "restart-svc", "15m", closed.size() + 2000, 60_000))
                     .as("every accepted sample after the restart, each counted once").isEqualTo(closed.size() + 2000);
-            // The closed buckets read back unchanged: the earlier rows are still there with the same counts.
+            // The closed buckets read back unchanged: the earlier rows are still there with the same counts. Windows
+            // are whole buckets, so "to" is the start of the first bucket holding open samples (they span 3 s).
+            long firstOpen = openAt.minusSeconds(3).getEpochSecond();
             JsonPath old = given().baseUri(restarted.baseUrl()).header("Authorization", ApiKeys.READER)
                     .queryParam("service", "restart-svc").queryParam("from", before.getString("from"))
-                    .queryParam("to", Instant.now().minusSeconds(20).toString())
+                    .queryParam("to", Instant.ofEpochSecond(firstOpen - Math.floorMod(firstOpen, 10)).toString())
                     .get("/api/v1/metrics/endpoints").then().statusCode(200).extract().jsonPath();
             assertThat(ItSamples.total(old)).isEqualTo(closed.size());
         }

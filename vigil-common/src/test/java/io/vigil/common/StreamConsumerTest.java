@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
@@ -46,6 +51,8 @@ class StreamConsumerTest {
     RedisDataSource redis;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    MeterRegistry meters;
 
     private final List<StreamGroupReader> running = new java.util.ArrayList<>();
 
@@ -78,13 +85,18 @@ class StreamConsumerTest {
         }
 
         await().atMost(Duration.ofSeconds(15)).until(() -> alerts.size() == 200 && audit.size() == 200);
-        // Let any redelivery (a reclaim after claim-idle) happen before counting.
-        sleep(Duration.ofSeconds(2));
+        // Everything read and acknowledged: nothing can be redelivered any more, so the counts are final.
+        await().atMost(Duration.ofSeconds(10)).until(() -> pending(stream, "alert-service") == 0
+                && pending(stream, "audit") == 0);
         assertThat(alerts.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(audit.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(alerts.values()).allMatch(n -> n.get() == 1);
         assertThat(audit.values()).allMatch(n -> n.get() == 1);
-        assertThat(redis.stream(String.class).xpending(stream, "alert-service").getPendingCount()).isZero();
+        // Bounded dedup: the 200 handled ids live in one SET per time slice, not in a key per id.
+        List<String> dedupKeys = redis.key().keys("vigil:handled:{alert-service}:*");
+        assertThat(dedupKeys).allMatch(k -> k.startsWith("vigil:handled:{alert-service}:slice:")).hasSizeBetween(1, 2);
+        assertThat(ids).allMatch(id -> dedupKeys.stream()
+                .anyMatch(k -> redis.set(String.class).sismember(k, io.vigil.common.stream.EventDedupAccess.member(id))));
     }
 
     @Test
@@ -131,8 +143,9 @@ class StreamConsumerTest {
         EventEnvelope event = publisher.publish(stream, "test.ping", 1, new Ping(1));
         publisher.publish(stream, event); // a publisher retry after a lost reply
         EventEnvelope other = publisher.publish(stream, "test.ping", 1, new Ping(2));
-        await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains(other.id()));
-        sleep(Duration.ofMillis(500));
+        // The copy was read and dropped as a duplicate (counted), and nothing is left to redeliver.
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains(other.id())
+                && outcome(stream, "idem", "duplicate") == 1 && pending(stream, "idem") == 0);
         assertThat(handled).containsExactly(event.id(), other.id());
     }
 
@@ -147,8 +160,8 @@ class StreamConsumerTest {
         }
         publisher.publishAll(stream, events);
         publisher.publishAll(stream, events.subList(40, 50)); // a drainer that crashed before trimming its outbox
-        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= 50);
-        sleep(Duration.ofMillis(500));
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= 50
+                && outcome(stream, "batch", "duplicate") == 10 && pending(stream, "batch") == 0);
         assertThat(handled).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).boxed().toList());
     }
 
@@ -174,11 +187,105 @@ class StreamConsumerTest {
         assertThat(back.payload().get("attempts").asInt()).isEqualTo(3);
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    @Test
+    void copiesOfOneEventAtTwoMembersAreHandledOnce() throws Exception {
+        String stream = "vigil:test:" + UUID.randomUUID();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();
+        EventHandlerThatWaits slow = new EventHandlerThatWaits(entered, release, handled);
+        member(stream, "c1", "a", slow);
+        member(stream, "c1", "b", slow);
+        EventEnvelope event = publisher.envelope("c1-" + UUID.randomUUID(), "test.ping", 1, new Ping(1));
+        publisher.publish(stream, event);
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        // While one member is inside the handler, a copy (a publisher retry) reaches the other member.
+        publisher.publish(stream, event);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcome(stream, "c1", "busy") >= 1);
+        release.countDown();
+        // The copy stays pending until the first handler finished, then is dropped as a duplicate.
+        await().atMost(Duration.ofSeconds(15)).until(() -> pending(stream, "c1") == 0
+                && outcome(stream, "c1", "duplicate") >= 1);
+        assertThat(handled).containsExactly(event.id());
+    }
+
+    @Test
+    void aClaimLeftByACrashedMemberBlocksTheEventOnlyUntilItsShortTtl() {
+        String stream = "vigil:test:" + UUID.randomUUID();
+        String id = "crash-" + UUID.randomUUID();
+        String claim = "vigil:handled:{crash}:claim:" + id;
+        // A member that claimed the event and died before handling it.
+        redis.value(String.class).set(claim, "dead-member",
+                new io.quarkus.redis.datasource.value.SetArgs().px(Duration.ofMillis(1500)));
+        AtomicLong claimTtlSeenByHandler = new AtomicLong(-3);
+        ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();
+        member(stream, "crash", "survivor", e -> {
+            claimTtlSeenByHandler.set(redis.key().pttl(claim));
+            handled.add(e.id());
+        });
+        publisher.publish(stream, publisher.envelope(id, "test.ping", 1, new Ping(1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcome(stream, "crash", "busy") >= 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> handled.contains(id) && pending(stream, "crash") == 0);
+        assertThat(handled).containsExactly(id);
+        // Its own claim had a TTL (claim-ttl, 60 s), not the 24 h of the dedup window, and is gone once handled.
+        assertThat(claimTtlSeenByHandler.get()).isBetween(1L, 60_000L);
+        assertThat(redis.key().exists(claim)).isFalse();
+    }
+
+    @Test
+    void aGroupLostWhileRunningIsRecreatedAtZeroSoNothingAddedMeanwhileIsSkipped() {
+        String stream = "vigil:test:" + UUID.randomUUID();
+        String group = "c2-" + UUID.randomUUID();
+        Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+        // The public entry point: a new group starts at "$".
+        running.add(consumers.start(stream, group,
+                e -> handled.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> groupExists(stream, group));
+        EventEnvelope first = publisher.publish(stream, "test.ping", 1, new Ping(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.containsKey(first.id()));
+
+        // Redis loses the group (a failover without the group, a restore, an operator's XGROUP DESTROY) ...
+        redis.stream(String.class).xgroupDestroy(stream, group);
+        // ... and events arrive before the member notices and recreates it.
+        EventEnvelope second = publisher.publish(stream, "test.ping", 1, new Ping(2));
+        EventEnvelope third = publisher.publish(stream, "test.ping", 1, new Ping(3));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> handled.containsKey(second.id())
+                && handled.containsKey(third.id()) && outcome(stream, group, "duplicate") >= 1
+                && pending(stream, group) == 0);
+        assertThat(handled.keySet()).containsExactlyInAnyOrder(first.id(), second.id(), third.id());
+        assertThat(handled.values()).allMatch(n -> n.get() == 1);
+    }
+
+    /** Blocks the first call until released, as a slow handler would. */
+    record EventHandlerThatWaits(CountDownLatch entered, CountDownLatch release, ConcurrentLinkedQueue<String> handled)
+            implements io.vigil.common.stream.EventHandler {
+        @Override
+        public void handle(EventEnvelope event) throws Exception {
+            entered.countDown();
+            if (!release.await(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+            handled.add(event.id());
         }
+    }
+
+    private long pending(String stream, String group) {
+        return redis.stream(String.class).xpending(stream, group).getPendingCount();
+    }
+
+    private boolean groupExists(String stream, String group) {
+        try {
+            redis.stream(String.class).xpending(stream, group);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private double outcome(String stream, String group, String outcome) {
+        Counter c = meters.find("vigil.stream.events").tags("stream", stream, "group", group, "outcome", outcome)
+                .counter();
+        return c == null ? 0 : c.count();
     }
 }

@@ -21,7 +21,7 @@ import io.vigil.metrics.domain.SeriesKey;
  * {@code vigil_http_request_duration_seconds{service,endpoint,method,status_class}} with fixed buckets (see README).
  * Each replica exports what it ingested; Prometheus sums replicas, so
  * {@code histogram_quantile(0.95, sum by (le, service, endpoint) (rate(vigil_http_request_duration_seconds_bucket[5m])))}
- * is the fleet-wide p95. Labels are capped per service by {@code EndpointCap}.
+ * is the fleet-wide p95. Labels are capped by {@code CardinalityCap}.
  */
 @ApplicationScoped
 public class PrometheusExport extends Collector {

@@ -29,6 +29,7 @@ import io.vigil.metrics.domain.Metric;
 import io.vigil.metrics.domain.Step;
 import io.vigil.metrics.domain.Window;
 import io.vigil.metrics.store.Reports;
+import io.vigil.metrics.store.RollupStore;
 import io.vigil.metrics.store.Reports.Filter;
 
 /** Queries over the merged histograms. Windows: {@code window=15m|1h|6h|24h|7d|30d} or ISO {@code from}/{@code to}. */
@@ -39,10 +40,12 @@ public class QueryResource {
 
     private final Reports reports;
     private final ObjectMapper mapper;
+    private final RollupStore retention;
 
-    public QueryResource(Reports reports, ObjectMapper mapper) {
+    public QueryResource(Reports reports, ObjectMapper mapper, RollupStore retention) {
         this.reports = reports;
         this.mapper = mapper;
+        this.retention = retention;
     }
 
     @GET
@@ -56,7 +59,7 @@ public class QueryResource {
             @QueryParam("endpoint") String endpoint, @QueryParam("method") String method,
             @QueryParam("format") @DefaultValue("json") String format,
             @QueryParam("limit") @DefaultValue("100") int limit, @QueryParam("cursor") String cursor) {
-        Window w = Window.parse(window, from, to, System.currentTimeMillis());
+        Window w = Window.parse(window, from, to, System.currentTimeMillis(), retention::retention);
         if (!format.equals("json") && !format.equals("csv")) {
             throw ProblemException.invalid("format", "must be json or csv");
         }
@@ -83,7 +86,7 @@ public class QueryResource {
             @QueryParam("method") String method) {
         Metric m = Metric.parse("metric", metric, Metric.P95);
         Step s = Step.parse(step);
-        Window w = Window.parse(window, from, to, System.currentTimeMillis());
+        Window w = Window.parse(window, from, to, System.currentTimeMillis(), retention::retention);
         s.check(w);
         return new TimeSeries(m.label(), s.label(), service, endpoint, method,
                 reports.series(w, s, m, filter(service, endpoint, method)));
@@ -99,7 +102,7 @@ public class QueryResource {
         if (limit < 1 || limit > 1000) {
             throw ProblemException.invalid("limit", "must be between 1 and 1000");
         }
-        Window w = Window.parse(window, from, to, System.currentTimeMillis());
+        Window w = Window.parse(window, from, to, System.currentTimeMillis(), retention::retention);
         return reports.top(w, filter(service, null, null), Metric.parse("by", by, Metric.P95), limit);
     }
 
@@ -144,7 +147,7 @@ public class QueryResource {
     @Operation(summary = "One service over a window: totals, error rates, percentiles, slow counts, slowest endpoints")
     public ServiceSummary summary(@PathParam("service") String service, @QueryParam("window") String window,
             @QueryParam("from") String from, @QueryParam("to") String to) {
-        return reports.summary(Window.parse(window, from, to, System.currentTimeMillis()), service);
+        return reports.summary(Window.parse(window, from, to, System.currentTimeMillis(), retention::retention), service);
     }
 
     private static Filter filter(String service, String endpoint, String method) {

@@ -46,6 +46,31 @@ public interface MetricsConfig {
     /** The batched reader of the sample ingest stream. */
     Stream stream();
 
+    /** The live signal: rolling-window percentiles published every interval on vigil:events:metrics.live. */
+    Live live();
+
+    interface Live {
+        /** Publish the live signal at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often one replica publishes the rolling window of every active series. */
+        @WithDefault("250ms")
+        Duration interval();
+
+        /** The rolling window: the 10 s buckets overlapping the last this-long (so 10 s to 20 s of data at 10s). */
+        @WithDefault("10s")
+        Duration window();
+
+        /** The publishing replica's lock lasts this long unrenewed: a dead publisher is replaced after it. */
+        @WithDefault("1s")
+        Duration lockTtl();
+
+        /** Approximate length cap of vigil:events:metrics.live (it is read live; history is the rollups). */
+        @WithDefault("10000")
+        long maxLength();
+    }
+
     interface Slow {
         /** A request slower than this (ms) is slow (warn) and kept in the slow-request reservoir. */
         @WithDefault("1000")
@@ -86,6 +111,18 @@ public interface MetricsConfig {
         /** Distinct endpoints per service; further endpoints are folded into {@code other} (everywhere, not only here). */
         @WithDefault("200")
         int maxEndpointsPerService();
+
+        /** Distinct services; further services are folded into service {@code other}. */
+        @WithDefault("100")
+        int maxServices();
+
+        /** Distinct methods per service; further methods are folded into {@code OTHER}. */
+        @WithDefault("20")
+        int maxMethodsPerService();
+
+        /** A service, method or endpoint not seen for this long leaves its cap, freeing the slot. */
+        @WithDefault("24h")
+        java.time.Duration capIdle();
     }
 
     interface Stream {

@@ -30,6 +30,10 @@ public record Step(String label, long seconds, Resolution resolution) {
     }
 
     public void check(Window window) {
+        if (resolution.ordinal() < window.finest().ordinal()) {
+            throw ProblemException.invalid("step", label + " points are not retained that far back; use a step of at "
+                    + "least " + window.finest().label());
+        }
         if ((window.to() - window.from()) / seconds > MAX_POINTS) {
             throw ProblemException.invalid("step", "too fine for this window (more than " + MAX_POINTS + " points)");
         }

@@ -32,6 +32,9 @@ public class Aggregator {
     private final double[] promBoundsMs;
     private final Object lock = new Object();
     private PendingBatch current = new PendingBatch();
+    /** Stream series a refused flush left (flusher thread only). */
+    private PendingBatch.Carry carry;
+    private long lastRefusalLog;
     private Thread flusher;
     private volatile boolean running = true;
 
@@ -52,24 +55,32 @@ public class Aggregator {
 
     /** Records validated samples; the future completes when they are safely in Redis (or fails if they are not). */
     public CompletableFuture<Void> record(Collection<Sample> samples) {
-        return record(samples, List.of());
+        if (samples.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return record(samples, List.of(), false);
     }
 
     /**
-     * Records samples read from the ingest stream; the entries are acknowledged by the flush pipeline itself, right
-     * after the data, so a crash can hardly fall between storing and acknowledging (which would count them twice).
+     * Records samples read from the ingest stream; the flush acknowledges the entries once every series of theirs is
+     * merged. A series Redis refuses (memory full, a key of the wrong type) is retried at each flush with the same
+     * content, its entries left pending and unacknowledged, so nothing is lost and nothing counted twice.
      */
     public CompletableFuture<Void> record(Collection<Sample> samples, List<String> streamIds) {
         if (samples.isEmpty() && streamIds.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        return record(samples, streamIds, true);
+    }
+
+    private CompletableFuture<Void> record(Collection<Sample> samples, List<String> streamIds, boolean stream) {
         synchronized (lock) {
             PendingBatch batch = current;
             batch.streamIds.addAll(streamIds);
             for (Sample s : samples) {
                 long rawStart = Resolution.RAW.bucketStart(s.timestampMs());
                 PendingBatch.UnitKey key = new PendingBatch.UnitKey(s.service(), s.endpoint(), s.method(),
-                        s.statusClass(), rawStart);
+                        s.statusClass(), rawStart, stream);
                 SeriesAccumulator acc = batch.units.get(key);
                 if (acc == null) {
                     acc = new SeriesAccumulator(new SeriesKey(s.service(), s.endpoint(), s.method(), s.statusClass()),
@@ -84,7 +95,7 @@ public class Aggregator {
                 }
             }
             batch.samples += samples.size();
-            return batch.flushed;
+            return stream ? batch.streamFlushed : batch.restFlushed;
         }
     }
 
@@ -112,21 +123,53 @@ public class Aggregator {
         }
     }
 
-    /** Writes what was recorded so far; also used on shutdown. */
+    /** Writes what was recorded so far, with what an earlier refused flush left; also used on shutdown. */
     public void flushOnce() {
         PendingBatch batch = swap();
-        if (batch.samples == 0 && batch.streamIds.isEmpty()) {
-            batch.flushed.complete(null);
+        if (carry != null) {
+            batch.absorb(carry);
+            carry = null;
+        }
+        if (batch.isEmpty()) {
+            batch.restFlushed.complete(null);
+            batch.streamFlushed.complete(null);
             return;
         }
+        BucketWriter.Result result;
         try {
-            writer.write(batch);
-            batch.flushed.complete(null);
+            result = writer.write(batch);
         } catch (RuntimeException e) {
-            // Callers see the failure: REST answers 503, stream entries stay pending and are read again.
+            // The connection failed mid-flush: what Redis applied is unknown. Callers see the failure: REST answers
+            // 503, stream entries stay pending and are read again (at least once, as after a crash).
             Log.warnf("flush of %d samples failed: %s", batch.samples, e.getMessage());
-            batch.flushed.completeExceptionally(e);
+            batch.restFlushed.completeExceptionally(e);
+            batch.streamFlushed.completeExceptionally(e);
+            return;
         }
+        if (result.restRefused() == null) {
+            batch.restFlushed.complete(null);
+        } else {
+            batch.restFlushed.completeExceptionally(new IllegalStateException(result.restRefused()));
+        }
+        if (result.streamRetry().isEmpty() && result.streamAcked()) {
+            batch.streamFlushed.complete(null);
+            return;
+        }
+        carry = new PendingBatch.Carry(result.streamRetry(), result.streamAcked() ? List.of() : batch.streamIds,
+                batch.streamFlushed, batch.attempts + 1);
+        long now = System.currentTimeMillis();
+        if (now - lastRefusalLog > 10_000) {
+            lastRefusalLog = now;
+            Log.warnf("flush refused by Redis (%s): %d stream series and %d entries are retried at each flush, "
+                    + "the entries stay pending", result.reason(), result.streamRetry().size(),
+                    carry.streamIds().size());
+        }
+    }
+
+    /** Stream series waiting for Redis to accept them again (0 when all is flushed). */
+    public int refusedSeries() {
+        PendingBatch.Carry c = carry;
+        return c == null ? 0 : c.units().size();
     }
 
     @PreDestroy

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import io.vigil.common.event.Streams;
 import io.vigil.metrics.api.PrometheusExport;
 import io.vigil.metrics.stream.SampleStreamReader;
@@ -27,21 +29,24 @@ import io.vigil.metrics.domain.SeriesAccumulator;
 import io.vigil.metrics.domain.SeriesKey;
 
 /**
- * Writes one {@link PendingBatch} to Redis in a single pipeline: first the indexes (which buckets are open and which
- * series they hold), then the histogram merges, so a crash in between can only leave an index entry without data,
- * never data that no closer will find.
+ * Writes one {@link PendingBatch} to Redis in three pipelined steps: first the indexes (which buckets are open and
+ * which series they hold), then the histogram merges (one all-or-nothing script per series), and only when those
+ * succeeded the acknowledgements of the stream entries (with the slow-request lists and counters). So a crash can
+ * only leave an index entry without data, never data that no closer will find, and an entry is never acknowledged
+ * while Redis refused (memory full, a key of the wrong type) a series of its samples: that series is reported back
+ * for the next flush to retry.
  */
 @ApplicationScoped
 public class BucketWriter {
 
     private final Redis redis;
-    private final EndpointCap cap;
+    private final CardinalityCap cap;
     private final PrometheusExport prometheus;
     private final IngestMeters meters;
     private final ObjectMapper mapper;
     private final MetricsConfig config;
 
-    public BucketWriter(Redis redis, EndpointCap cap, PrometheusExport prometheus, IngestMeters meters,
+    public BucketWriter(Redis redis, CardinalityCap cap, PrometheusExport prometheus, IngestMeters meters,
             ObjectMapper mapper, MetricsConfig config) {
         this.redis = redis;
         this.cap = cap;
@@ -56,9 +61,24 @@ public class BucketWriter {
         return res.seconds() + config.maxSampleAge().toSeconds() + config.lateGrace().toSeconds() + 86_400;
     }
 
-    public void write(PendingBatch batch) {
+    /**
+     * What a flush achieved. {@code streamRetry}: stream series Redis refused (nothing of them was written);
+     * {@code streamAcked}: whether the batch's stream entries were acknowledged; {@code restRefused}: why REST series
+     * were refused (null if none was); {@code reason}: the first refusal.
+     */
+    public record Result(List<SeriesAccumulator> streamRetry, boolean streamAcked, String restRefused, String reason) {
+    }
+
+    /** Throws only when the connection failed mid-flush (then what was applied is unknown). */
+    public Result write(PendingBatch batch) {
         Map<String, Long> folds = new HashMap<>();
         Map<String, SeriesAccumulator> units = fold(batch, folds);
+        Set<String> streamUnits = new HashSet<>();
+        units.forEach((id, acc) -> {
+            if (id.endsWith("@s")) {
+                streamUnits.add(id);
+            }
+        });
 
         List<Request> requests = new ArrayList<>();
         Set<String> services = new HashSet<>();
@@ -84,37 +104,92 @@ public class BucketWriter {
             requests.add(Request.cmd(Command.EXPIRE).arg(index).arg(ttls.get(index)));
             requests.add(opened.get(index));
         });
-        for (SeriesAccumulator acc : units.values()) {
-            requests.add(flushRequest(acc));
+        try {
+            Pipeline.run(redis, requests);
+        } catch (RuntimeException e) {
+            // Nothing of the data is written yet (index writes are idempotent): every series is retried or refused.
+            String reason = "index: " + e.getMessage();
+            List<SeriesAccumulator> retry = new ArrayList<>();
+            boolean rest = false;
+            for (Map.Entry<String, SeriesAccumulator> u : units.entrySet()) {
+                if (streamUnits.contains(u.getKey())) {
+                    retry.add(u.getValue());
+                } else {
+                    rest = true;
+                }
+            }
+            return new Result(retry, false, rest ? reason : null, reason);
         }
+
+        List<String> ids = new ArrayList<>(units.keySet());
+        List<Request> merges = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            merges.add(flushRequest(units.get(id)));
+        }
+        List<Response> replies = Pipeline.run(redis, merges);
+        List<SeriesAccumulator> applied = new ArrayList<>(ids.size());
+        List<SeriesAccumulator> retry = new ArrayList<>();
+        String restRefused = null;
+        String reason = null;
+        for (int i = 0; i < ids.size(); i++) {
+            Response reply = replies.get(i);
+            SeriesAccumulator acc = units.get(ids.get(i));
+            if (reply != null && reply.type() == ResponseType.NUMBER) {
+                applied.add(acc);
+                continue;
+            }
+            String why = reply == null ? "no reply" : reply.toString();
+            reason = reason == null ? why : reason;
+            if (streamUnits.contains(ids.get(i))) {
+                retry.add(acc);
+            } else {
+                restRefused = why;
+            }
+        }
+        prometheus.add(applied);
+
+        List<Request> after = new ArrayList<>();
         for (String service : services) {
-            requests.add(Request.cmd(Command.SADD).arg(RedisKeys.SERVICES).arg(service));
+            after.add(Request.cmd(Command.SADD).arg(RedisKeys.SERVICES).arg(service));
         }
-        folds.forEach((service, n) -> requests.add(Request.cmd(Command.INCRBY).arg(RedisKeys.folds(service)).arg(n)));
-        addSlow(batch.slow, requests);
-        if (!batch.streamIds.isEmpty()) {
-            Request ack = Request.cmd(Command.XACK).arg(Streams.INGEST_SAMPLES).arg(SampleStreamReader.GROUP);
-            batch.streamIds.forEach(ack::arg);
-            requests.add(ack);
+        folds.forEach((service, n) -> after.add(Request.cmd(Command.INCRBY).arg(RedisKeys.folds(service)).arg(n)));
+        addSlow(batch.slow, after);
+        boolean ack = retry.isEmpty() && !batch.streamIds.isEmpty();
+        if (ack) {
+            Request xack = Request.cmd(Command.XACK).arg(Streams.INGEST_SAMPLES).arg(SampleStreamReader.GROUP);
+            batch.streamIds.forEach(xack::arg);
+            after.add(xack);
         }
-
-        Pipeline.run(redis, requests);
-
-        prometheus.add(units.values());
+        boolean acked = retry.isEmpty();
+        try {
+            if (!after.isEmpty()) {
+                Pipeline.run(redis, after);
+            }
+        } catch (RuntimeException e) {
+            // Slow lists and fold counters are best effort; unacknowledged entries are acknowledged by the next flush.
+            acked = !ack;
+            reason = reason == null ? "after merge: " + e.getMessage() : reason;
+        }
         folds.forEach((service, n) -> meters.folds(service).increment(n));
+        return new Result(retry, acked, restRefused, reason);
     }
 
-    /** Applies the cardinality cap: units of endpoints over the cap merge into endpoint 'other'. */
+    /**
+     * Applies the cardinality caps (service, method, endpoint): a series over a cap merges into its 'other'. REST and
+     * stream units stay apart (ids end in {@code @r} / {@code @s}).
+     */
     private Map<String, SeriesAccumulator> fold(PendingBatch batch, Map<String, Long> folds) {
         Map<String, SeriesAccumulator> units = new LinkedHashMap<>();
-        for (SeriesAccumulator acc : batch.units.values()) {
+        for (Map.Entry<PendingBatch.UnitKey, SeriesAccumulator> e : batch.units.entrySet()) {
+            SeriesAccumulator acc = e.getValue();
             SeriesKey key = acc.key();
+            SeriesKey capped = cap.admit(key);
             SeriesAccumulator unit = acc;
-            if (!cap.admit(key.service(), key.endpoint())) {
-                folds.merge(key.service(), acc.count(), Long::sum);
-                unit = acc.withKey(new SeriesKey(key.service(), EndpointCap.OTHER, key.method(), key.statusClass()));
+            if (!capped.equals(key)) {
+                folds.merge(capped.service(), acc.count(), Long::sum);
+                unit = acc.withKey(capped);
             }
-            String id = unit.key().id() + "@" + unit.rawStart();
+            String id = unit.key().id() + "@" + unit.rawStart() + (e.getKey().stream() ? "@s" : "@r");
             SeriesAccumulator existing = units.get(id);
             if (existing == null) {
                 units.put(id, unit);

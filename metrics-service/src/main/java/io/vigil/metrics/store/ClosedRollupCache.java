@@ -19,10 +19,11 @@ import io.vigil.metrics.domain.Resolution;
 import io.vigil.metrics.domain.Rollup;
 
 /**
- * A read-through cache of closed buckets' rollups, validated against the close counter every replica bumps in Redis
- * ({@code vigil:m:{res}:closed}, one HMGET per query): a bucket that was closed again (late sample) is reloaded, so
- * every replica still answers from the same data. It only saves re-reading and re-decoding MongoDB documents, which is
- * what a 24 h or 7 d query would otherwise spend its time on.
+ * Closed buckets' rollups, read from MongoDB, the record: every bucket start of the window that Redis does not hold
+ * open is looked up there, whatever Redis says. Redis only helps to cache: a bucket whose close counter
+ * ({@code vigil:m:{res}:closed}, one HMGET per query) is known is cached in this replica and re-read when the counter
+ * changes (closed again after a late sample), so every replica answers from the same data; a bucket without a counter
+ * (the hash was evicted, flushed or lost) is read from MongoDB on every query and not cached.
  */
 @ApplicationScoped
 public class ClosedRollupCache {
@@ -57,13 +58,26 @@ public class ClosedRollupCache {
         starts.forEach(hmget::arg);
         Response versions = redis.sendAndAwait(hmget);
         Map<Long, Long> wanted = new HashMap<>();
+        List<Long> unknown = new ArrayList<>();
         for (int i = 0; i < starts.size(); i++) {
             Response v = versions.get(i);
-            if (v != null && !skip.contains(starts.get(i))) {
+            if (skip.contains(starts.get(i))) {
+                continue;
+            }
+            if (v != null) {
                 wanted.put(starts.get(i), v.toLong());
+            } else {
+                unknown.add(starts.get(i));
             }
         }
         Map<Long, List<Rollup>> found = load(res, wanted);
+        if (!unknown.isEmpty()) {
+            for (Rollup r : mongo.find(res, unknown.get(0), unknown.get(unknown.size() - 1) + 1, service)) {
+                if (!wanted.containsKey(r.start()) && !skip.contains(r.start())) {
+                    found.computeIfAbsent(r.start(), k -> new ArrayList<>()).add(r);
+                }
+            }
+        }
         for (List<Rollup> rollups : found.values()) {
             for (Rollup r : rollups) {
                 if (service.isEmpty() || service.get().equals(r.key().service())) {

@@ -11,7 +11,8 @@ public final class LuaScripts {
 
     public static final String FLUSH_BUCKET = LuaScript.load("scripts/flush_bucket.lua").source();
     public static final String CLAIM_BUCKETS = LuaScript.load("scripts/claim_buckets.lua").source();
-    public static final String ADMIT_ENDPOINT = LuaScript.load("scripts/admit_endpoint.lua").source();
+    public static final String LIVE_TURN = LuaScript.load("scripts/live_turn.lua").source();
+    public static final String ADMIT_LABEL = LuaScript.load("scripts/admit_label.lua").source();
 
     private LuaScripts() {
     }

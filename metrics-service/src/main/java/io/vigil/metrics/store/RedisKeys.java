@@ -33,9 +33,17 @@ public final class RedisKeys {
         return "vigil:m:{" + res.label() + "}:closed";
     }
 
-    /** SET of a service's admitted endpoints (the cardinality cap). */
-    public static String endpoints(String service) {
-        return "vigil:m:{svc:" + service + "}:endpoints";
+    /** ZSET of admitted services (cardinality cap; score = last seen, epoch ms). */
+    public static final String CAP_SERVICES = "vigil:m:{cap}:services";
+
+    /** ZSET of a service's admitted methods (cardinality cap; score = last seen, epoch ms). */
+    public static String capMethods(String service) {
+        return "vigil:m:{svc:" + service + "}:cap:methods";
+    }
+
+    /** ZSET of a service's admitted endpoints (cardinality cap; score = last seen, epoch ms). */
+    public static String capEndpoints(String service) {
+        return "vigil:m:{svc:" + service + "}:cap:endpoints";
     }
 
     /** STRING counter of samples whose endpoint was folded into 'other'. */
@@ -47,6 +55,12 @@ public final class RedisKeys {
     public static String slow(String service) {
         return "vigil:m:{svc:" + service + "}:slow";
     }
+
+    /** STRING token of the replica publishing the live signal (PX lock TTL). */
+    public static final String LIVE_LOCK = "vigil:m:{live}:lock";
+
+    /** STRING last tick slot whose live signal was published (PX 60 s). */
+    public static final String LIVE_SLOT = "vigil:m:{live}:slot";
 
     /** SET of every service that sent samples. */
     public static final String SERVICES = "vigil:m:services";

@@ -16,8 +16,11 @@ import org.bson.types.Binary;
 import org.bson.conversions.Bson;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -43,6 +46,8 @@ import io.vigil.metrics.domain.SeriesKey;
 @ApplicationScoped
 public class RollupStore {
 
+    private static final int DUPLICATE_KEY = 11000;
+
     private final MongoClient mongo;
     private final String database;
     private final MetricsConfig config;
@@ -67,6 +72,10 @@ public class RollupStore {
         }
     }
 
+    /**
+     * Stores closed rollups. A stored copy is replaced only by one with at least as many samples: when two replicas
+     * close the same bucket (one after a late sample), the older, smaller copy landing last changes nothing.
+     */
     public void upsert(List<Rollup> rollups) {
         if (rollups.isEmpty()) {
             return;
@@ -75,10 +84,19 @@ public class RollupStore {
         List<WriteModel<Document>> writes = new ArrayList<>(rollups.size());
         for (Rollup r : rollups) {
             Document doc = toDocument(r);
-            writes.add(new ReplaceOneModel<>(Filters.eq("_id", doc.getString("_id")), doc,
-                    new ReplaceOptions().upsert(true)));
+            // No match (a bigger copy is stored) makes the upsert insert, which the unique _id refuses: ignored below.
+            writes.add(new ReplaceOneModel<>(Filters.and(Filters.eq("_id", doc.getString("_id")),
+                    Filters.lte("count", r.count())), doc, new ReplaceOptions().upsert(true)));
         }
-        collection(res).bulkWrite(writes);
+        try {
+            collection(res).bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (error.getCode() != DUPLICATE_KEY) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Rollups with {@code from <= start < to} (epoch seconds), optionally of one service. */
@@ -114,7 +132,8 @@ public class RollupStore {
         }
     }
 
-    Duration retention(Resolution res) {
+    /** How long rollups of a resolution are kept. */
+    public Duration retention(Resolution res) {
         return switch (res) {
             case RAW -> config.retention().raw();
             case MINUTE -> config.retention().minute();

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +23,7 @@ import io.vigil.common.stream.Instance;
 import io.vigil.common.stream.ReadSettings;
 import io.vigil.common.stream.StreamConsumers;
 import io.vigil.common.stream.StreamGroupReader;
+import io.vigil.common.stream.StreamsConfig;
 import io.vigil.metrics.config.MetricsConfig;
 import io.vigil.metrics.domain.Sample;
 import io.vigil.metrics.domain.SampleBatchReader;
@@ -31,7 +34,10 @@ import io.vigil.metrics.store.IngestMeters;
 /**
  * Batched consumer of {@code vigil:ingest:samples} in group {@code metrics-service}: reads many entries per
  * XREADGROUP, records their samples, and acknowledges them only once the flush holding them is in Redis. Entries of
- * a dead reader are taken over with XAUTOCLAIM. Unparseable entries go to the group's dead-letter stream.
+ * a dead reader are taken over with XAUTOCLAIM; an entry delivered more than {@code vigil.streams.max-deliveries} times
+ * goes to the group's dead-letter stream instead of being recorded, and so does a copy of an entry with invalid
+ * samples (once per entry, however often it is delivered). Entries whose samples this replica is still flushing
+ * (Redis refused a series and the flush retries it) are skipped when this replica's own reclaim returns them.
  * <p>
  * Entry format (either): one sample as fields {@code service endpoint method status durationMs [timestamp]
  * [instance]}, or a field {@code samples} holding a JSON array of sample objects (the REST format), for batching.
@@ -50,10 +56,14 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
     private final Instance instance;
     private final Counter accepted;
     private final Counter rejected;
+    private final int maxDeliveries;
     private final Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+    /** Entries recorded and not yet acknowledged or failed: a reclaim of them must not record them again. */
+    private final Set<String> recording = ConcurrentHashMap.newKeySet();
 
     public SampleStreamReader(SampleParser parser, SampleBatchReader batchReader, Aggregator aggregator,
-            MetricsConfig config, StreamConsumers consumers, Instance instance, IngestMeters meters) {
+            MetricsConfig config, StreamConsumers consumers, Instance instance, IngestMeters meters,
+            StreamsConfig streams) {
         this.parser = parser;
         this.batchReader = batchReader;
         this.aggregator = aggregator;
@@ -62,6 +72,7 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
         this.instance = instance;
         this.accepted = meters.samples("stream", "accepted");
         this.rejected = meters.samples("stream", "rejected");
+        this.maxDeliveries = streams.maxDeliveries();
     }
 
     void start(@Observes StartupEvent event) {
@@ -80,6 +91,13 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
         List<Sample> samples = new ArrayList<>(batch.size() * 8);
         List<String> ids = new ArrayList<>(batch.size());
         for (StreamMessage<String, String, String> message : batch) {
+            if (reclaimed && recording.contains(message.id())) {
+                continue; // still being flushed here: recording it again would count it twice
+            }
+            if (reclaimed && reader.deliveries(message.id()) > maxDeliveries) {
+                reader.deadLetter(message, "delivered more than " + maxDeliveries + " times");
+                continue;
+            }
             ids.add(message.id());
             if (message.payload() == null || message.payload().isEmpty()) {
                 continue; // trimmed while pending: nothing left to record
@@ -93,8 +111,13 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
                         errors.size() > 5 ? errors.subList(0, 5) + " ..." : errors.toString());
             }
         }
+        if (ids.isEmpty()) {
+            return;
+        }
         int n = samples.size();
+        recording.addAll(ids);
         CompletableFuture<Void> flushed = aggregator.record(samples, ids).thenRun(() -> accepted.increment(n));
+        flushed.whenComplete((v, e) -> ids.forEach(recording::remove));
         flushed.exceptionally(e -> {
             Log.warnf("sample stream: %d entries stay pending after a failed flush: %s", ids.size(), e.getMessage());
             return null;

@@ -44,9 +44,10 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         byte[] presented = sha256(request.getToken().getToken());
+        // Every configured key is compared (constant time); a key listed under several roles gets the highest.
         String role = null;
         for (Key key : keys) {
-            if (MessageDigest.isEqual(key.digest(), presented) && role == null) {
+            if (MessageDigest.isEqual(key.digest(), presented) && Roles.rank(key.role()) > Roles.rank(role)) {
                 role = key.role();
             }
         }

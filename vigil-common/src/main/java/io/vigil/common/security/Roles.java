@@ -17,6 +17,19 @@ public final class Roles {
         };
     }
 
+    /** Orders the roles (reader 1 < writer 2 < admin 3; none 0). */
+    static int rank(String role) {
+        if (role == null) {
+            return 0;
+        }
+        return switch (role) {
+            case ADMIN -> 3;
+            case WRITER -> 2;
+            case READER -> 1;
+            default -> 0;
+        };
+    }
+
     private Roles() {
     }
 }

@@ -60,6 +60,11 @@ public class EventPublisher {
 
     /** Appends many events in one pipelined round trip, in order. */
     public void publishAll(String stream, List<EventEnvelope> events) {
+        publishAll(stream, events, maxLength);
+    }
+
+    /** Same, for a stream with its own (approximate) length cap, e.g. a high-rate stream only read live. */
+    public void publishAll(String stream, List<EventEnvelope> events, long maxLength) {
         if (events.isEmpty()) {
             return;
         }

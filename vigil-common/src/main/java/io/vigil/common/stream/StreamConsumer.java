@@ -1,6 +1,5 @@
 package io.vigil.common.stream;
 
-import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
-import io.quarkus.redis.datasource.value.SetArgs;
-import io.quarkus.redis.datasource.value.ValueCommands;
 import io.vigil.common.event.EventEnvelope;
 import io.vigil.common.event.MalformedEventException;
 
@@ -20,8 +17,10 @@ import io.vigil.common.event.MalformedEventException;
  * <ul>
  * <li>An entry is acknowledged only after its handler returned; a failed or crashed handler leaves it pending, and
  * it is handled again once reclaimed (after {@code claim-idle}), by this or any other member.</li>
- * <li>Handled event ids are remembered for {@code dedup-ttl}, so a redelivered event is acknowledged, not handled
- * twice.</li>
+ * <li>Before its handler runs, an event id is claimed for {@code claim-ttl} ({@link EventDedup}): a copy of the same
+ * event delivered to another member meanwhile stays pending instead of being handled twice; a failing handler
+ * releases the claim. Handled ids are remembered for {@code dedup-ttl} in time-sliced sets, so a redelivered event is
+ * acknowledged, not handled twice.</li>
  * <li>An entry delivered more than {@code max-deliveries} times, or one that is not an envelope, goes to the group's
  * dead-letter stream instead of blocking the group forever.</li>
  * </ul>
@@ -29,20 +28,18 @@ import io.vigil.common.event.MalformedEventException;
 final class StreamConsumer implements StreamGroupReader.BatchHandler {
 
     private final EventHandler handler;
-    private final ValueCommands<String, String> values;
+    private final EventDedup dedup;
     private final ObjectMapper mapper;
     private final MeterRegistry meters;
     private final int maxDeliveries;
-    private final Duration dedupTtl;
 
-    StreamConsumer(RedisDataSource redis, ObjectMapper mapper, MeterRegistry meters, StreamsConfig config,
-            EventHandler handler) {
+    StreamConsumer(ReactiveRedisDataSource redis, ObjectMapper mapper, MeterRegistry meters, StreamsConfig config,
+            String group, EventHandler handler) {
         this.handler = handler;
-        this.values = redis.value(String.class, String.class);
+        this.dedup = new EventDedup(redis, group, config.dedupTtl(), config.dedupSlice(), config.claimTtl());
         this.mapper = mapper;
         this.meters = meters;
         this.maxDeliveries = config.maxDeliveries();
-        this.dedupTtl = config.dedupTtl();
     }
 
     @Override
@@ -73,29 +70,39 @@ final class StreamConsumer implements StreamGroupReader.BatchHandler {
             count(reader, "dead_lettered");
             return;
         }
-        String handledKey = "vigil:handled:{" + reader.group() + "}:" + event.id();
-        if (values.get(handledKey) != null) {
-            reader.ack(message.id());
-            count(reader, "duplicate");
-            return;
+        switch (dedup.claim(event.id())) {
+            case HANDLED -> {
+                reader.ack(message.id());
+                count(reader, "duplicate");
+                return;
+            }
+            case BUSY -> {
+                // Another member runs a copy right now. Acknowledging ours could lose the event if that member fails,
+                // so it stays pending: reclaimed later, it is then a duplicate (or ours to handle).
+                count(reader, "busy");
+                return;
+            }
+            case CLAIMED -> {
+            }
         }
         try {
             handler.handle(event);
         } catch (Exception e) {
+            dedup.release(event.id());
             count(reader, "failed");
             Log.warnf(e, "stream %s group %s: handler failed on %s %s; it stays pending and is retried",
                     reader.stream(), reader.group(), event.type(), event.id());
             return;
         }
-        values.set(handledKey, "1", new SetArgs().px(dedupTtl));
+        dedup.handled(event.id());
         reader.ack(message.id());
         count(reader, "handled");
     }
 
     private void count(StreamGroupReader reader, String outcome) {
         Counter.builder("vigil.stream.events")
-                .description("Stream entries by consumer group and outcome (handled, duplicate, failed, reclaimed, "
-                        + "dead_lettered)")
+                .description("Stream entries by consumer group and outcome (handled, duplicate, busy, failed, "
+                        + "reclaimed, dead_lettered)")
                 .tag("stream", reader.stream()).tag("group", reader.group()).tag("outcome", outcome)
                 .register(meters).increment();
     }

@@ -15,6 +15,8 @@ import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
+import io.quarkus.redis.datasource.value.SetArgs;
+import io.quarkus.redis.datasource.value.ValueCommands;
 import io.vigil.common.event.Streams;
 
 /**
@@ -35,6 +37,7 @@ public final class StreamGroupReader implements AutoCloseable {
     }
 
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    private static final Duration COPY_MARKER_TTL = Duration.ofDays(1);
 
     private final String stream;
     private final String group;
@@ -44,8 +47,11 @@ public final class StreamGroupReader implements AutoCloseable {
     private final long maxLength;
     private final BatchHandler handler;
     private final StreamCommands<String, String, String> streams;
+    private final ValueCommands<String, String> values;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Once the group existed, any later creation is a recreation (Redis lost it) and starts at "0", not "$". */
+    private boolean created;
 
     StreamGroupReader(RedisDataSource redis, long maxLength, ReadSettings settings, String stream, String group,
             String consumer, String startId, BatchHandler handler) {
@@ -57,6 +63,7 @@ public final class StreamGroupReader implements AutoCloseable {
         this.maxLength = maxLength;
         this.handler = handler;
         this.streams = redis.stream(String.class, String.class, String.class);
+        this.values = redis.value(String.class, String.class);
         this.thread = new Thread(this::run, "stream-" + group + "-" + consumer);
         this.thread.setDaemon(true);
     }
@@ -97,13 +104,24 @@ public final class StreamGroupReader implements AutoCloseable {
 
     /**
      * Copies an entry to {@link Streams#deadLetter} for inspection without acknowledging it: for an entry that is
-     * partly bad, whose good part the handler still processes (and acknowledges with it).
+     * partly bad, whose good part the handler still processes (and acknowledges with it). Once per entry: a
+     * redelivered entry is not copied again (a marker per copied entry id is kept for a day).
      */
     public void copyToDeadLetter(StreamMessage<String, String, String> message, String reason) {
+        String dead = Streams.deadLetter(stream, group);
+        String marker = dead + ":copied:" + message.id();
+        if (values.setGet(marker, "1", new SetArgs().nx().px(COPY_MARKER_TTL)) != null) {
+            return; // another delivery of this entry was copied already
+        }
         Map<String, String> fields = new HashMap<>(message.payload() == null ? Map.of() : message.payload());
         fields.put("deadLetterReason", reason);
         fields.put("originalId", message.id());
-        streams.xadd(Streams.deadLetter(stream, group), new XAddArgs().maxlen(maxLength).nearlyExactTrimming(), fields);
+        try {
+            streams.xadd(dead, new XAddArgs().maxlen(maxLength).nearlyExactTrimming(), fields);
+        } catch (RuntimeException e) {
+            values.getdel(marker);
+            throw e;
+        }
         Log.errorf("stream %s group %s: entry %s dead-lettered: %s", stream, group, message.id(), reason);
     }
 
@@ -150,12 +168,19 @@ public final class StreamGroupReader implements AutoCloseable {
 
     private void ensureGroup() {
         try {
-            streams.xgroupCreate(stream, group, startId, new XGroupCreateArgs().mkstream());
+            // A recreated group at "$" would skip what was added since the group vanished; at "0" it re-reads the
+            // retained stream, and the handlers drop what they handled before (dedup, idempotent writes).
+            String from = created ? "0" : startId;
+            streams.xgroupCreate(stream, group, from, new XGroupCreateArgs().mkstream());
+            if (created) {
+                Log.warnf("stream %s group %s: group was missing, recreated at 0", stream, group);
+            }
         } catch (Exception e) {
             if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
                 throw e;
             }
         }
+        created = true;
     }
 
     private void reclaimAbandoned() throws Exception {

@@ -37,7 +37,18 @@ public interface StreamsConfig {
     @WithDefault("5")
     int maxDeliveries();
 
-    /** How long handled event ids are remembered to drop redeliveries. */
+    /** How long handled event ids are remembered to drop redeliveries (at least this long, at most one slice more). */
     @WithDefault("24h")
     Duration dedupTtl();
+
+    /** Handled ids are kept in one Redis SET per slice of this length; a lookup checks every slice of the window. */
+    @WithDefault("1h")
+    Duration dedupSlice();
+
+    /**
+     * How long a member's claim on an event it is handling lasts. A copy of the event at another member waits for
+     * it; a claim left by a crashed member blocks the event no longer than this. Longer than any handler should run.
+     */
+    @WithDefault("60s")
+    Duration claimTtl();
 }

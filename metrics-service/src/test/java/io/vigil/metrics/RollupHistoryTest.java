@@ -1,0 +1,155 @@
+package io.vigil.metrics;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.vigil.metrics.domain.Resolution;
+import io.vigil.metrics.domain.Rollup;
+import io.vigil.metrics.domain.SeriesKey;
+import io.vigil.metrics.store.RedisKeys;
+import io.vigil.metrics.store.RollupStore;
+import io.vigil.testing.ApiKeys;
+import io.vigil.testing.RedisServerResource;
+
+/** Closed history: MongoDB is the record, windows are whole buckets, a smaller copy never replaces a bigger one. */
+@QuarkusTest
+@QuarkusTestResource(RedisServerResource.class)
+@TestProfile(RollupHistoryTest.OldSamples.class)
+class RollupHistoryTest {
+
+    /** Accepts samples up to 25 h old, so closed hours and purged resolutions can be reached through ingest. */
+    public static class OldSamples implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("vigil.metrics.max-sample-age", "25h");
+        }
+    }
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    RollupStore store;
+
+    @Test
+    void closedHistoryIsReadFromMongoEvenWhenRedisForgetsWhatIsClosed() {
+        // Three hours ago: its 10 s, 1 min and 1 h buckets all close at once.
+        long hour = Instant.now().minusSeconds(3 * 3600).getEpochSecond() / 3600 * 3600;
+        Instant at = Instant.ofEpochSecond(hour + 1200);
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int i = 1; i <= 200; i++) {
+            batch.add(MetricsApiTest.sample("m2-svc", "/h", "GET", i % 20 == 0 ? 503 : 200, i, at.plusMillis(i)));
+        }
+        MetricsApiTest.post(batch, 202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> closed(Resolution.RAW, hour + 1200)
+                && closed(Resolution.MINUTE, hour + 1200) && closed(Resolution.HOUR, hour));
+
+        String[][] windows = { { iso(hour + 1100), iso(hour + 1300) }, // 10 s buckets
+                { iso(hour), iso(hour + 3600) }, // 1 min buckets
+                { iso(hour - 6 * 3600), iso(hour + 7200) } }; // 1 h buckets
+        List<String> before = new ArrayList<>();
+        for (String[] w : windows) {
+            JsonPath table = table("m2-svc", w[0], w[1]);
+            assertThat(table.getLong("items[0].count")).isEqualTo(200);
+            before.add(table.getList("items").toString());
+        }
+        // Redis loses the record of what is closed (eviction, FLUSH, a lost AOF tail): MongoDB still has the rollups.
+        for (Resolution res : Resolution.ALL) {
+            redis.key().del(RedisKeys.closedVersions(res));
+        }
+        for (int i = 0; i < windows.length; i++) {
+            assertThat(table("m2-svc", windows[i][0], windows[i][1]).getList("items").toString())
+                    .isEqualTo(before.get(i));
+        }
+    }
+
+    @Test
+    void aSmallerCopyOfAClosedBucketNeverReplacesABiggerOne() {
+        SeriesKey key = new SeriesKey("m3-svc", "/x", "GET", "2xx");
+        long start = Instant.now().getEpochSecond() / 10 * 10 - 600;
+        store.upsert(List.of(rollup(key, start, 10)));
+        // The replica that closed the bucket before a late sample arrived lands its copy last.
+        store.upsert(List.of(rollup(key, start, 9)));
+        assertThat(stored(key, start)).isEqualTo(10);
+        store.upsert(List.of(rollup(key, start, 11))); // a re-close with the late sample
+        assertThat(stored(key, start)).isEqualTo(11);
+        store.upsert(List.of(rollup(key, start, 11))); // the same copy again (a closer retry)
+        assertThat(stored(key, start)).isEqualTo(11);
+    }
+
+    @Test
+    void windowsCountWholeBucketsAndSayWhichAndRatesDivideByThem() {
+        long t0 = Instant.now().minusSeconds(7200).getEpochSecond() / 60 * 60;
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int b = 0; b < 3; b++) {
+            for (int i = 0; i < 3; i++) {
+                batch.add(MetricsApiTest.sample("m4-svc", "/w", "GET", 200, 10, Instant.ofEpochSecond(t0 + 10 * b + i)));
+            }
+        }
+        MetricsApiTest.post(batch, 202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> closed(Resolution.RAW, t0 + 20));
+        // to = t0+25 lies inside the third 10 s bucket: that bucket is counted whole, and the answer says so.
+        JsonPath table = table("m4-svc", iso(t0), iso(t0 + 25));
+        assertThat(table.getString("to")).isEqualTo(iso(t0 + 30));
+        assertThat(table.getString("resolution")).isEqualTo("10s");
+        assertThat(table.getLong("items[0].count")).isEqualTo(9);
+        assertThat(table.getDouble("items[0].throughputPerMin")).isCloseTo(9 / 0.5, within(0.001));
+    }
+
+    @Test
+    void aShortWindowPastTheRawRetentionReadsTheFinestResolutionStillKept() {
+        // 24.5 h ago: 10 s rollups are kept 24 h, 1 min rollups 7 days.
+        long t0 = Instant.now().minusSeconds(24 * 3600 + 1800).getEpochSecond() / 60 * 60;
+        MetricsApiTest.post(List.of(MetricsApiTest.sample("m4-old", "/o", "GET", 200, 7, Instant.ofEpochSecond(t0 + 5)),
+                MetricsApiTest.sample("m4-old", "/o", "GET", 200, 9, Instant.ofEpochSecond(t0 + 65))), 202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> closed(Resolution.MINUTE, t0 + 60));
+        JsonPath table = table("m4-old", iso(t0), iso(t0 + 600));
+        assertThat(table.getString("resolution")).isEqualTo("1m");
+        assertThat(table.getLong("items[0].count")).isEqualTo(2);
+        given().header("Authorization", ApiKeys.READER).queryParam("service", "m4-old").queryParam("step", "10s")
+                .queryParam("from", iso(t0)).queryParam("to", iso(t0 + 600)).get("/api/v1/metrics/series")
+                .then().statusCode(400).body("errors[0].field", org.hamcrest.Matchers.equalTo("step"));
+    }
+
+    private static Rollup rollup(SeriesKey key, long start, long count) {
+        return new Rollup(key, Resolution.RAW, start, new int[] { 100 }, new long[] { count }, count, count * 5.0,
+                5.0, 0, 0);
+    }
+
+    private long stored(SeriesKey key, long start) {
+        return store.find(Resolution.RAW, start, start + 10, Optional.of(key.service())).get(0).count();
+    }
+
+    private boolean closed(Resolution res, long at) {
+        long start = at - Math.floorMod(at, res.seconds());
+        return redis.hash(String.class).hexists(RedisKeys.closedVersions(res), Long.toString(start));
+    }
+
+    private static JsonPath table(String service, String from, String to) {
+        return given().header("Authorization", ApiKeys.READER).queryParam("service", service)
+                .queryParam("from", from).queryParam("to", to).get("/api/v1/metrics/endpoints").then()
+                .statusCode(200).extract().jsonPath();
+    }
+
+    private static String iso(long epochSecond) {
+        return Instant.ofEpochSecond(epochSecond).toString();
+    }
+}
