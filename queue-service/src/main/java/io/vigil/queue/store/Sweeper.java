@@ -35,19 +35,28 @@ public class Sweeper {
                 registry.seedConfigured();
                 seeded = true;
             }
-            for (String queue : registry.names()) {
-                while (store.promoteDelayed(queue, BATCH).await().atMost(TIMEOUT) == BATCH) {
-                    // more due
-                }
-                while (store.reclaimExpired(queue, BATCH).await().atMost(TIMEOUT) == BATCH) {
-                    // more expired
-                }
-                if (ticks % 10 == 0) {
-                    store.cleanRetained(queue, BATCH).await().atMost(TIMEOUT);
-                }
-            }
         } catch (RuntimeException e) {
-            Log.debugf("sweep failed (Redis down?): %s", e.getMessage());
+            Log.debugf("seeding configured queues failed (Redis down?): %s", e.getMessage());
+            return;
+        }
+        for (String queue : registry.names()) {
+            try { // one failing queue (a damaged key, say) does not stop the sweep of the others
+                sweep(queue, ticks % 10 == 0);
+            } catch (RuntimeException e) {
+                Log.warnf("sweep of queue %s failed: %s", queue, e.getMessage());
+            }
+        }
+    }
+
+    void sweep(String queue, boolean retention) {
+        while (store.promoteDelayed(queue, BATCH).await().atMost(TIMEOUT) == BATCH) {
+            // more due
+        }
+        while (store.reclaimExpired(queue, BATCH).await().atMost(TIMEOUT) == BATCH) {
+            // more expired
+        }
+        if (retention) {
+            store.cleanRetained(queue, BATCH).await().atMost(TIMEOUT);
         }
     }
 }
