@@ -68,10 +68,10 @@ class CrashRecoveryIT {
                             } catch (Exception down) {
                                 // service being killed or restarted
                             }
-                            QueueApi.sleep(100);
+                            QueueApi.pace(100);
                         }
                         batchesDone.incrementAndGet();
-                        QueueApi.sleep(20);
+                        QueueApi.pace(20);
                     }
                 });
             }
@@ -82,7 +82,7 @@ class CrashRecoveryIT {
                             var r = client.send("POST", "/api/v1/queues/crash/lease", ApiKeys.WRITER,
                                     Map.of("count", 10, "waitMs", 300));
                             if (r.status() != 200) {
-                                QueueApi.sleep(100);
+                                QueueApi.pace(100);
                                 continue;
                             }
                             List<Map<String, Object>> acks = new ArrayList<>();
@@ -107,17 +107,17 @@ class CrashRecoveryIT {
                                 }
                             }
                         } catch (Exception down) {
-                            QueueApi.sleep(100);
+                            QueueApi.pace(100);
                         }
                     }
                 });
             }
 
             while (batchesDone.get() < BATCHES / 3) {
-                QueueApi.sleep(50);
+                QueueApi.pace(50);
             }
             first.kill(); // SIGKILL mid-traffic: leases held by the dead process expire and are redelivered
-            QueueApi.sleep(500);
+            QueueApi.pace(500);
             ServiceProcess second = new ServiceProcess(Path.of("."), props).start(Duration.ofSeconds(60));
             url.set(second.baseUrl());
             try {
@@ -132,7 +132,7 @@ class CrashRecoveryIT {
                             break;
                         }
                     }
-                    QueueApi.sleep(200);
+                    QueueApi.pace(200);
                 }
                 stop.set(true);
                 pool.shutdown();
