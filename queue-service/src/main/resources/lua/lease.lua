@@ -64,52 +64,63 @@ end
 local defaultVis = tonumber(ARGV[3])
 if defaultVis <= 0 then defaultVis = tonumber(m[2]) end
 local out, leased = {}, 0
-while leased < want do
-  local member = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
-  if not member then break end
-  local id, group, gz, gk = member, nil, nil, nil
-  if string.sub(member, 1, 2) == 'g:' then
-    group = string.sub(member, 3)
-    gz = prefix .. 'gwait:' .. group
-    gk = prefix .. 'glimit:' .. group
-    id = redis.call('ZRANGE', gz, 0, 0)[1]
-    if not id then
-      redis.call('ZREM', KEYS[2], member)
-    elseif groupMax > 0 and tonumber(redis.call('GET', gk) or '0') >= groupMax then
-      park(member, gk)
-      id = nil
-    end
+
+-- Leases one job: removes it from its set and marks it active; false when its hash is gone (purged).
+local function take(id, fromSet)
+  local jobKey = prefix .. 'job:' .. id
+  local f = redis.call('HMGET', jobKey, 'group', 'timeout', 'att', 'max', 'pri', 'created', 'payload')
+  redis.call('ZREM', fromSet, id)
+  redis.call('ZREM', KEYS[3], id)
+  if not f[5] then return false end -- the dangling entry is dropped
+  local att = (tonumber(f[3]) or 0) + 1
+  local vis = tonumber(f[2]) or 0
+  if vis <= 0 then vis = defaultVis end
+  local deadline = now + vis
+  local token = ARGV[4] .. ':' .. leased
+  redis.call('HSET', jobKey, 'state', 'active', 'att', att, 'leased', now, 'token', token, 'deadline', deadline)
+  redis.call('ZADD', KEYS[4], deadline, id)
+  leased = leased + 1
+  out[#out + 1] = id; out[#out + 1] = token; out[#out + 1] = deadline; out[#out + 1] = att
+  out[#out + 1] = f[4]; out[#out + 1] = f[5]; out[#out + 1] = f[1] or ''; out[#out + 1] = f[6]
+  out[#out + 1] = f[7]
+  return true
+end
+
+-- Serves a group's turn: its best job, then the token rejoins the line (or is set aside at the group's limit).
+local function serveGroup(token)
+  local group = string.sub(token, 3)
+  local gz, gk = prefix .. 'gwait:' .. group, prefix .. 'glimit:' .. group
+  local id = redis.call('ZRANGE', gz, 0, 0)[1]
+  if not id then
+    redis.call('ZREM', KEYS[2], token)
+    return
   end
-  if id then
-    local jobKey = prefix .. 'job:' .. id
-    local f = redis.call('HMGET', jobKey, 'group', 'timeout', 'att', 'max', 'pri', 'created', 'payload')
-    if group then redis.call('ZREM', gz, id) else redis.call('ZREM', KEYS[2], id) end
-    redis.call('ZREM', KEYS[3], id)
-    if f[5] then -- else the hash is gone (purged): the dangling entry is dropped
-      local att = (tonumber(f[3]) or 0) + 1
-      local vis = tonumber(f[2]) or 0
-      if vis <= 0 then vis = defaultVis end
-      local deadline = now + vis
-      local token = ARGV[4] .. ':' .. leased
-      redis.call('HSET', jobKey, 'state', 'active', 'att', att, 'leased', now, 'token', token, 'deadline', deadline)
-      redis.call('ZADD', KEYS[4], deadline, id)
-      leased = leased + 1
-      out[#out + 1] = id; out[#out + 1] = token; out[#out + 1] = deadline; out[#out + 1] = att
-      out[#out + 1] = f[4]; out[#out + 1] = f[5]; out[#out + 1] = f[1] or ''; out[#out + 1] = f[6]
-      out[#out + 1] = f[7]
+  if groupMax > 0 and tonumber(redis.call('GET', gk) or '0') >= groupMax then
+    park(token, gk)
+    return
+  end
+  local used = 0
+  if take(id, gz) and groupMax > 0 then
+    used = redis.call('INCR', gk)
+    if used == 1 then redis.call('PEXPIRE', gk, groupWindow) end
+  end
+  if groupMax > 0 and used >= groupMax and redis.call('EXISTS', gz) == 1 then
+    park(token, gk)
+  else
+    rotate(token, gz)
+  end
+end
+
+-- Members are read in order, a chunk at a time; a group's turn changes the line, so it is read again after one.
+while leased < want do
+  local members = redis.call('ZRANGE', KEYS[2], 0, want - leased - 1)
+  if #members == 0 then break end
+  for _, member in ipairs(members) do
+    if string.sub(member, 1, 2) == 'g:' then
+      serveGroup(member)
+      break
     end
-    if group then
-      local used = 0
-      if groupMax > 0 and f[5] then
-        used = redis.call('INCR', gk)
-        if used == 1 then redis.call('PEXPIRE', gk, groupWindow) end
-      end
-      if groupMax > 0 and used >= groupMax and redis.call('EXISTS', gz) == 1 then
-        park(member, gk)
-      else
-        rotate(member, gz)
-      end
-    end
+    take(member, KEYS[2])
   end
 end
 if rateMax > 0 and leased > 0 then

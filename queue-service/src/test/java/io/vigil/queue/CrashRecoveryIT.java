@@ -1,6 +1,7 @@
 package io.vigil.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,27 +114,22 @@ class CrashRecoveryIT {
                 });
             }
 
-            while (batchesDone.get() < BATCHES / 3) {
-                QueueApi.pace(50);
-            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> batchesDone.get() >= BATCHES / 3);
             first.kill(); // SIGKILL mid-traffic: leases held by the dead process expire and are redelivered
-            QueueApi.pace(500);
             ServiceProcess second = new ServiceProcess(Path.of("."), props).start(Duration.ofSeconds(60));
             url.set(second.baseUrl());
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                JsonNode depth = null;
-                while (System.nanoTime() < deadline) {
-                    if (batchesDone.get() == BATCHES) {
-                        depth = client.send("GET", "/api/v1/queues/crash/stats", ApiKeys.READER, null).body()
-                                .path("depth");
-                        if (depth.path("waiting").asInt() + depth.path("delayed").asInt()
-                                + depth.path("active").asInt() == 0) {
-                            break;
-                        }
+                JsonNode[] last = new JsonNode[1];
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    if (batchesDone.get() < BATCHES) {
+                        return false;
                     }
-                    QueueApi.pace(200);
-                }
+                    last[0] = client.send("GET", "/api/v1/queues/crash/stats", ApiKeys.READER, null).body()
+                            .path("depth");
+                    return last[0].path("waiting").asInt() + last[0].path("delayed").asInt()
+                            + last[0].path("active").asInt() == 0;
+                });
+                JsonNode depth = last[0];
                 stop.set(true);
                 pool.shutdown();
                 assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
