@@ -77,7 +77,13 @@ public class QueueMetrics {
 
     @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
-        Set<String> names = queues.names();
+        Set<String> names;
+        try {
+            names = queues.names();
+        } catch (RuntimeException e) {
+            Log.debugf("queue metrics refresh skipped (Redis down?): %s", e.getMessage());
+            return;
+        }
         for (String queue : names) {
             try { // one failing queue does not stop the others' gauges
                 QueueCounts counts = store.counts(queue).await().atMost(java.time.Duration.ofSeconds(2));

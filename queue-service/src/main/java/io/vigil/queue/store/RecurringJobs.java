@@ -96,7 +96,14 @@ public class RecurringJobs {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void fireDue() {
         long now = System.currentTimeMillis();
-        for (String queue : registry.names()) {
+        java.util.Set<String> names;
+        try {
+            names = registry.names();
+        } catch (RuntimeException e) {
+            Log.debugf("recurring jobs check skipped (Redis down?): %s", e.getMessage());
+            return;
+        }
+        for (String queue : names) {
             try { // one failing queue does not stop the others' schedules
                 fireDue(queue, now);
             } catch (RuntimeException e) {

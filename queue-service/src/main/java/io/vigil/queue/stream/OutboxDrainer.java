@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -66,14 +67,14 @@ public class OutboxDrainer {
     private final ObjectMapper mapper;
     private final QueueServiceConfig config;
     /** Queues whose last drain failed (MongoDB or Redis down): retried later, so a replay is not repeated each tick. */
-    private final Map<String, Backoff> backoff = new ConcurrentHashMap<>();
+    private final Map<String, Retry> backoff = new ConcurrentHashMap<>();
 
-    private record Backoff(long until, long delayMs) {
-        static final Backoff NONE = new Backoff(0, 0);
+    private record Retry(long until, long delayMs) {
+        static final Retry NONE = new Retry(0, 0);
 
-        Backoff next(long now) {
+        Retry next(long now) {
             long delay = Math.min(MAX_BACKOFF_MS, Math.max(1000, delayMs * 2));
-            return new Backoff(now + delay, delay);
+            return new Retry(now + delay, delay);
         }
     }
 
@@ -94,8 +95,15 @@ public class OutboxDrainer {
     @Scheduled(every = "${vigil.queue.drain-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void drainAll() {
         long now = System.currentTimeMillis();
-        for (String queue : queues.names()) {
-            if (backoff.getOrDefault(queue, Backoff.NONE).until > now) {
+        Set<String> names;
+        try {
+            names = queues.names();
+        } catch (RuntimeException e) {
+            Log.debugf("outbox drain skipped (Redis down?): %s", e.getMessage());
+            return;
+        }
+        for (String queue : names) {
+            if (backoff.getOrDefault(queue, Retry.NONE).until > now) {
                 continue;
             }
             try { // one failing queue does not hold up the others
@@ -104,12 +112,12 @@ public class OutboxDrainer {
                 }
                 backoff.remove(queue);
             } catch (RuntimeException e) {
-                Backoff next = backoff.getOrDefault(queue, Backoff.NONE).next(now);
+                Retry next = backoff.getOrDefault(queue, Retry.NONE).next(now);
                 backoff.put(queue, next);
                 Log.warnf("outbox drain of %s failed, retrying in %d ms: %s", queue, next.delayMs, e.getMessage());
             }
         }
-        backoff.keySet().retainAll(queues.names());
+        backoff.keySet().retainAll(names);
     }
 
     int drain(String queue) {
