@@ -5,7 +5,8 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-JAR="$ROOT/queue-service/target/quarkus-app/quarkus-run.jar"
+# QUEUE_JAR: measure another build (e.g. a copy of the previous one) against BullMQ in the same conditions.
+JAR="${QUEUE_JAR:-$ROOT/queue-service/target/quarkus-app/quarkus-run.jar}"
 
 if [ ! -f "$JAR" ]; then
   echo "building queue-service..."

@@ -32,13 +32,13 @@ for i = 0, tonumber(ARGV[2]) - 1 do
     if f[3] == '1' then
       redis.call('HSET', jobKey, 'state', 'cancelled', 'finished', now, 'token', '')
       redis.call('ZADD', KEYS[3], now, id)
-      outbox(KEYS[4], 'cancelled', id, f[6], waitMs, runMs, 'cancelled')
+      outbox(KEYS[4], jobKey, 'cancelled', id, f[6], waitMs, runMs, 'cancelled', now)
       out[#out + 1] = 'cancelled'
     else
       redis.call('HSET', jobKey, 'state', 'completed', 'finished', now, 'result', ARGV[b + 2], 'token', '')
       redis.call('ZADD', KEYS[2], now, id)
       redis.call('HINCRBY', KEYS[5], 'completed', 1)
-      outbox(KEYS[4], 'completed', id, f[6], waitMs, runMs, '')
+      outbox(KEYS[4], jobKey, 'completed', id, f[6], waitMs, runMs, '', now)
       out[#out + 1] = 'ok'
     end
   end

@@ -11,10 +11,11 @@
   Events (outbox): cancelled
 ]]
 -- @include now
+-- @include ready-score
 -- @include outbox
 local prefix, id = ARGV[1], ARGV[2]
 local jobKey = prefix .. 'job:' .. id
-local f = redis.call('HMGET', jobKey, 'state', 'att')
+local f = redis.call('HMGET', jobKey, 'state', 'att', 'group')
 if not f[1] then return 'notfound' end
 if f[1] == 'active' then
   redis.call('HSET', jobKey, 'cancel', '1')
@@ -22,8 +23,8 @@ if f[1] == 'active' then
 end
 if f[1] ~= 'waiting' and f[1] ~= 'delayed' then return f[1] end
 local now = nowMs()
-redis.call('ZREM', KEYS[1], id); redis.call('ZREM', KEYS[2], id); redis.call('ZREM', KEYS[3], id)
+unready(prefix, KEYS[1], KEYS[2], id, f[3]); redis.call('ZREM', KEYS[3], id)
 redis.call('HSET', jobKey, 'state', 'cancelled', 'finished', now, 'cancel', '1')
 redis.call('ZADD', KEYS[4], now, id)
-outbox(KEYS[5], 'cancelled', id, f[2], 0, 0, 'cancelled')
+outbox(KEYS[5], jobKey, 'cancelled', id, f[2], 0, 0, 'cancelled', now)
 return 'ok'

@@ -1,30 +1,33 @@
 --[[
   Enqueues a batch of jobs atomically.
-  KEYS[1] meta      (hash)  queue settings; missing = unknown queue
+  KEYS[1] meta      (hash)  queue settings; missing = unknown queue; 'inc' = the queue's incarnation
   KEYS[2] seq       (string) job id / FIFO counter
-  KEYS[3] wait      (zset)  ready jobs by priority then sequence
+  KEYS[3] wait      (zset)  ready ungrouped jobs and ready group tokens, by priority then sequence
   KEYS[4] waitage   (zset)  ready jobs by ready time
   KEYS[5] delayed   (zset)  delayed jobs by due time
   KEYS[6] stats     (hash)  counters
   ARGV[1] key prefix "vigil:q:{name}:"
-  ARGV[2] number of jobs n
-  ARGV[3..] per job, 8 values: idempotencyKey ('' = none), priority, delayMs, runAtMs (0 = none),
+  ARGV[2] incarnation candidate (used when the queue has none yet: first job after it was created)
+  ARGV[3] number of jobs n
+  ARGV[4..] per job, 8 values: idempotencyKey ('' = none), priority, delayMs, runAtMs (0 = none),
             maxAttempts (0 = queue default), timeoutMs (0 = queue visibility), group ('' = none), payload JSON
   Returns: flat array, per job: id, duplicate (0|1), state
   Errors: NOQUEUE
+  Group keys: <prefix>gwait:<group> (zset), <prefix>glimited (zset).
   Events: publishes on channel <prefix>notify when a job is ready.
 ]]
 -- @include now
 -- @include ready-score
 -- @include add-job
 local prefix = ARGV[1]
-local meta = redis.call('HMGET', KEYS[1], 'maxAttempts', 'completedRetentionMs')
+local meta = redis.call('HMGET', KEYS[1], 'maxAttempts', 'completedRetentionMs', 'inc')
 if not meta[1] then return redis.error_reply('NOQUEUE') end
+local incarnation = incarnationOf(KEYS[1], meta[3], ARGV[2])
 local now = nowMs()
 local idemTtl = tonumber(meta[2]) or 86400000
 local out, ready = {}, 0
-for i = 0, tonumber(ARGV[2]) - 1 do
-  local b = 3 + i * 8
+for i = 0, tonumber(ARGV[3]) - 1 do
+  local b = 4 + i * 8
   local idem = ARGV[b]
   local existing = false
   if idem ~= '' then existing = redis.call('GET', prefix .. 'idem:' .. idem) end
@@ -37,7 +40,7 @@ for i = 0, tonumber(ARGV[2]) - 1 do
     if runAt > 0 then due = runAt elseif delay > 0 then due = now + delay end
     local maxAttempts = ARGV[b + 4]
     if maxAttempts == '0' then maxAttempts = meta[1] end
-    local id, state = addJob(prefix, KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], now,
+    local id, state = addJob(prefix, incarnation, KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], now,
       idem, ARGV[b + 1], due, maxAttempts, ARGV[b + 5], ARGV[b + 6], ARGV[b + 7])
     if idem ~= '' then redis.call('SET', prefix .. 'idem:' .. idem, id, 'PX', idemTtl) end
     if state == 'waiting' then ready = ready + 1 end

@@ -23,7 +23,7 @@
 -- @include outbox
 local prefix, id, token = ARGV[1], ARGV[2], ARGV[3]
 local jobKey = prefix .. 'job:' .. id
-local f = redis.call('HMGET', jobKey, 'state', 'token', 'cancel', 'att', 'max', 'pri', 'ready', 'leased')
+local f = redis.call('HMGET', jobKey, 'state', 'token', 'cancel', 'att', 'max', 'pri', 'ready', 'leased', 'group')
 if not f[1] then return {'notfound', '', 0} end
 if f[1] ~= 'active' or f[2] ~= token then return {'stale', f[1], 0} end
 local now = nowMs()
@@ -34,16 +34,16 @@ redis.call('HSET', jobKey, 'error', ARGV[4], 'token', '')
 if f[3] == '1' then
   redis.call('HSET', jobKey, 'state', 'cancelled', 'finished', now)
   redis.call('ZADD', KEYS[7], now, id)
-  outbox(KEYS[8], 'cancelled', id, att, waitMs, runMs, ARGV[4])
+  outbox(KEYS[8], jobKey, 'cancelled', id, att, waitMs, runMs, ARGV[4], now)
   return {'cancelled', 'cancelled', 0}
 end
 redis.call('HINCRBY', KEYS[9], 'failed', 1)
-outbox(KEYS[8], 'failed', id, att, waitMs, runMs, ARGV[4])
+outbox(KEYS[8], jobKey, 'failed', id, att, waitMs, runMs, ARGV[4], now)
 if att >= max or ARGV[6] == '1' then
   redis.call('HSET', jobKey, 'state', 'dead', 'finished', now)
   redis.call('ZADD', KEYS[6], now, id)
   redis.call('HINCRBY', KEYS[9], 'dead', 1)
-  outbox(KEYS[8], 'dead', id, att, waitMs, runMs, ARGV[4])
+  outbox(KEYS[8], jobKey, 'dead', id, att, waitMs, runMs, ARGV[4], now)
   return {'ok', 'dead', 0}
 end
 local m = redis.call('HMGET', KEYS[1], 'backoff', 'backoffBaseMs', 'backoffCapMs')
@@ -56,7 +56,7 @@ if m[1] == 'exponential' then
 end
 delay = math.min(delay, cap)
 if delay <= 0 then
-  makeReady(prefix, KEYS[4], KEYS[5], jobKey, id, f[6], now)
+  makeReady(prefix, KEYS[4], KEYS[5], jobKey, id, f[6], now, f[9])
   redis.call('PUBLISH', prefix .. 'notify', 1)
   return {'ok', 'waiting', now}
 end

@@ -15,8 +15,8 @@ local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumb
 for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[1], id)
   local jobKey = prefix .. 'job:' .. id
-  local pri = redis.call('HGET', jobKey, 'pri')
-  if pri then makeReady(prefix, KEYS[2], KEYS[3], jobKey, id, pri, now) end
+  local f = redis.call('HMGET', jobKey, 'pri', 'group')
+  if f[1] then makeReady(prefix, KEYS[2], KEYS[3], jobKey, id, f[1], now, f[2]) end
 end
 if #ids > 0 then redis.call('PUBLISH', prefix .. 'notify', #ids) end
 return #ids

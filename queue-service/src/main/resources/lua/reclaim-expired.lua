@@ -24,24 +24,24 @@ local readyCount = 0
 for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[1], id)
   local jobKey = prefix .. 'job:' .. id
-  local f = redis.call('HMGET', jobKey, 'att', 'max', 'pri', 'cancel', 'ready', 'leased')
+  local f = redis.call('HMGET', jobKey, 'att', 'max', 'pri', 'cancel', 'ready', 'leased', 'group')
   if f[3] then
     local waitMs, runMs = timings(f[5], f[6], now)
     redis.call('HSET', jobKey, 'token', '', 'error', err)
     if f[4] == '1' then
       redis.call('HSET', jobKey, 'state', 'cancelled', 'finished', now)
       redis.call('ZADD', KEYS[5], now, id)
-      outbox(KEYS[6], 'cancelled', id, f[1], waitMs, runMs, err)
+      outbox(KEYS[6], jobKey, 'cancelled', id, f[1], waitMs, runMs, err, now)
     else
       redis.call('HINCRBY', KEYS[7], 'failed', 1)
-      outbox(KEYS[6], 'failed', id, f[1], waitMs, runMs, err)
+      outbox(KEYS[6], jobKey, 'failed', id, f[1], waitMs, runMs, err, now)
       if tonumber(f[1]) >= tonumber(f[2]) then
         redis.call('HSET', jobKey, 'state', 'dead', 'finished', now)
         redis.call('ZADD', KEYS[4], now, id)
         redis.call('HINCRBY', KEYS[7], 'dead', 1)
-        outbox(KEYS[6], 'dead', id, f[1], waitMs, runMs, err)
+        outbox(KEYS[6], jobKey, 'dead', id, f[1], waitMs, runMs, err, now)
       else
-        makeReady(prefix, KEYS[2], KEYS[3], jobKey, id, f[3], now)
+        makeReady(prefix, KEYS[2], KEYS[3], jobKey, id, f[3], now, f[7])
         readyCount = readyCount + 1
       end
     end

@@ -14,6 +14,7 @@
   ARGV[2] schedule name
   ARGV[3] expected next run (ms)
   ARGV[4] following run (ms)
+  ARGV[5] incarnation candidate (see enqueue.lua)
   Returns: new job id, '' when skipped, or false when another replica won / not due
 ]]
 -- @include now
@@ -24,7 +25,7 @@ local current = redis.call('ZSCORE', KEYS[7], ARGV[2])
 if not current or tonumber(current) ~= tonumber(ARGV[3]) then return false end
 local now = nowMs()
 if tonumber(current) > now then return false end
-local meta = redis.call('HMGET', KEYS[1], 'maxAttempts')
+local meta = redis.call('HMGET', KEYS[1], 'maxAttempts', 'inc')
 if not meta[1] then return false end
 redis.call('ZADD', KEYS[7], ARGV[4], ARGV[2])
 local d = redis.call('HMGET', KEYS[8], 'priority', 'maxAttempts', 'timeoutMs', 'payload', 'lastJob')
@@ -34,7 +35,7 @@ if d[5] and d[5] ~= '' then
 end
 local maxAttempts = d[2]
 if not maxAttempts or maxAttempts == '0' then maxAttempts = meta[1] end
-local id = addJob(prefix, KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], now, '', d[1] or '100', 0,
+local id = addJob(prefix, incarnationOf(KEYS[1], meta[2], ARGV[5]), KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], now, '', d[1] or '100', 0,
   maxAttempts, d[3] or '0', '', d[4] or '{}')
 redis.call('HSET', KEYS[8], 'lastJob', id)
 redis.call('PUBLISH', prefix .. 'notify', 1)

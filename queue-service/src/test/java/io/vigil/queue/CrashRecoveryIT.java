@@ -1,6 +1,7 @@
 package io.vigil.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,10 +69,10 @@ class CrashRecoveryIT {
                             } catch (Exception down) {
                                 // service being killed or restarted
                             }
-                            QueueApi.sleep(100);
+                            QueueApi.pace(100);
                         }
                         batchesDone.incrementAndGet();
-                        QueueApi.sleep(20);
+                        QueueApi.pace(20);
                     }
                 });
             }
@@ -82,12 +83,12 @@ class CrashRecoveryIT {
                             var r = client.send("POST", "/api/v1/queues/crash/lease", ApiKeys.WRITER,
                                     Map.of("count", 10, "waitMs", 300));
                             if (r.status() != 200) {
-                                QueueApi.sleep(100);
+                                QueueApi.pace(100);
                                 continue;
                             }
                             List<Map<String, Object>> acks = new ArrayList<>();
                             for (JsonNode job : r.body().path("jobs")) {
-                                if (job.path("id").asInt() % 7 == 0 && job.path("attempts").asInt() == 1) {
+                                if (job.path("id").asText().hashCode() % 7 == 0 && job.path("attempts").asInt() == 1) {
                                     // fail some first attempts so retries are in flight too
                                     client.send("POST", "/api/v1/queues/crash/jobs/" + job.path("id").asText() + "/nack",
                                             ApiKeys.WRITER, Map.of("token", job.path("token").asText(), "error", "flaky"));
@@ -107,33 +108,28 @@ class CrashRecoveryIT {
                                 }
                             }
                         } catch (Exception down) {
-                            QueueApi.sleep(100);
+                            QueueApi.pace(100);
                         }
                     }
                 });
             }
 
-            while (batchesDone.get() < BATCHES / 3) {
-                QueueApi.sleep(50);
-            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> batchesDone.get() >= BATCHES / 3);
             first.kill(); // SIGKILL mid-traffic: leases held by the dead process expire and are redelivered
-            QueueApi.sleep(500);
             ServiceProcess second = new ServiceProcess(Path.of("."), props).start(Duration.ofSeconds(60));
             url.set(second.baseUrl());
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                JsonNode depth = null;
-                while (System.nanoTime() < deadline) {
-                    if (batchesDone.get() == BATCHES) {
-                        depth = client.send("GET", "/api/v1/queues/crash/stats", ApiKeys.READER, null).body()
-                                .path("depth");
-                        if (depth.path("waiting").asInt() + depth.path("delayed").asInt()
-                                + depth.path("active").asInt() == 0) {
-                            break;
-                        }
+                JsonNode[] last = new JsonNode[1];
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    if (batchesDone.get() < BATCHES) {
+                        return false;
                     }
-                    QueueApi.sleep(200);
-                }
+                    last[0] = client.send("GET", "/api/v1/queues/crash/stats", ApiKeys.READER, null).body()
+                            .path("depth");
+                    return last[0].path("waiting").asInt() + last[0].path("delayed").asInt()
+                            + last[0].path("active").asInt() == 0;
+                });
+                JsonNode depth = last[0];
                 stop.set(true);
                 pool.shutdown();
                 assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();

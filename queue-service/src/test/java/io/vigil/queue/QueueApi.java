@@ -5,9 +5,13 @@ import static io.restassured.RestAssured.given;
 import java.util.List;
 import java.util.Map;
 
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import io.vigil.common.event.Streams;
 import io.vigil.testing.ApiKeys;
 
 /** Small REST helpers shared by the tests; each test works on its own queue. */
@@ -51,12 +55,32 @@ final class QueueApi {
                 .post("/api/v1/queues/" + queue + "/jobs/" + leased.get("id") + "/ack").then().extract().statusCode();
     }
 
-    static void sleep(long ms) {
+    /** Paces a load generator or backs off a retry loop in the process-level ITs; never used to wait for a state. */
+    static void pace(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The value of one Prometheus sample line of /q/metrics (name and labels as printed), or -1 when absent. */
+    static double metric(String series) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
+    /** The events of one queue on vigil:events:queue, oldest first: field maps (id, type, payload, ...). */
+    static List<Map<String, String>> events(RedisDataSource redis, String queue) {
+        return redis.stream(String.class).xrange(Streams.QUEUE, StreamRange.of("-", "+")).stream()
+                .map(StreamMessage::payload)
+                .filter(f -> f.getOrDefault("payload", "").contains("\"queue\":\"" + queue + "\""))
+                .toList();
     }
 
     private QueueApi() {

@@ -4,9 +4,10 @@ import static io.restassured.RestAssured.given;
 import static io.vigil.queue.QueueApi.createQueue;
 import static io.vigil.queue.QueueApi.enqueue;
 import static io.vigil.queue.QueueApi.lease;
-import static io.vigil.queue.QueueApi.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -27,24 +28,14 @@ class RedisRestartTest {
         String before = enqueue("restart", Map.of("payload", Map.of("n", 1)));
         RedisServerResource.server().kill();
         try {
-            int status = 0;
-            for (int i = 0; i < 50 && status != 503; i++) {
-                status = given().get("/q/health/ready").statusCode();
-                sleep(100);
-            }
-            assertThat(status).isEqualTo(503);
+            await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/q/health/ready").statusCode() == 503);
             given().contentType("application/json").header("Authorization", io.vigil.testing.ApiKeys.WRITER)
                     .body(Map.of("payload", Map.of())).post("/api/v1/queues/restart/jobs").then()
                     .statusCode(org.hamcrest.Matchers.greaterThanOrEqualTo(500));
         } finally {
             RedisServerResource.server().start();
         }
-        int status = 0;
-        for (int i = 0; i < 100 && status != 200; i++) {
-            status = given().get("/q/health/ready").statusCode();
-            sleep(100);
-        }
-        assertThat(status).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/ready").statusCode() == 200);
         String after = enqueue("restart", Map.of("payload", Map.of("n", 2)));
         List<Map<String, Object>> leased = lease("restart", 2, 0);
         assertThat(leased).extracting(j -> j.get("id")).containsExactly(before, after);

@@ -34,16 +34,28 @@ public class JobMapper {
         } catch (ProblemException e) {
             throw ProblemException.invalid(field + "priority", e.errors().get(0).message());
         }
-        String payload = json(r.payload());
-        int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > config.maxPayloadBytes()) {
-            throw new ProblemException(413, "Payload too large", field + "payload is " + bytes
-                    + " bytes; the limit is " + config.maxPayloadBytes());
-        }
+        String payload = bounded(json(r.payload()), field + "payload", config.maxPayloadBytes());
         long runAt = r.runAt() == null ? 0 : Math.max(1, r.runAt().toEpochMilli());
         return new NewJob(r.idempotencyKey() == null ? "" : r.idempotencyKey(), priority,
                 r.delayMs() == null ? 0 : r.delayMs(), runAt, r.maxAttempts() == null ? 0 : r.maxAttempts(),
                 r.timeoutMs() == null ? 0 : r.timeoutMs(), r.group() == null ? "" : r.group(), payload);
+    }
+
+    /**
+     * An ack result as stored JSON ("" = none), refused with 413 above {@code max-result-bytes}: it goes to Redis and
+     * to the archive's document, which MongoDB caps at 16 MB.
+     */
+    public String result(JsonNode result, String field) {
+        return bounded(json(result), field, config.maxResultBytes());
+    }
+
+    private static String bounded(String json, String field, int limit) {
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limit) {
+            throw new ProblemException(413, "Payload too large", field + " is " + bytes + " bytes; the limit is "
+                    + limit);
+        }
+        return json;
     }
 
     public String json(JsonNode node) {

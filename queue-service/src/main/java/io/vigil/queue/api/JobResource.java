@@ -144,7 +144,7 @@ public class JobResource {
     @Operation(summary = "Complete a leased job (409 if the token is not the current lease or the job was cancelled)")
     public Uni<AckRequest.Result> ack(@PathParam("queue") String queue, @PathParam("id") String id,
             @Valid @NotNull AckRequest request) {
-        String result = jobs.json(request.result());
+        String result = jobs.result(request.result(), "result");
         return store.ack(queue, List.<String[]>of(new String[] {id, request.token(), result})).map(statuses -> {
             String status = statuses.get(0);
             check(status, id);
@@ -160,8 +160,9 @@ public class JobResource {
             @Valid @NotNull AckRequest.Batch request) {
         checkBatch(request.acks().size());
         List<String[]> acks = new ArrayList<>(request.acks().size());
-        for (AckRequest.Item item : request.acks()) {
-            acks.add(new String[] {item.id(), item.token(), jobs.json(item.result())});
+        for (int i = 0; i < request.acks().size(); i++) { // every result checked before any ack is applied
+            AckRequest.Item item = request.acks().get(i);
+            acks.add(new String[] {item.id(), item.token(), jobs.result(item.result(), "acks[" + i + "].result")});
         }
         return store.ack(queue, acks).map(statuses -> {
             List<AckRequest.Result> out = new ArrayList<>(statuses.size());

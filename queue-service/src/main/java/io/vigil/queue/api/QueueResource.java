@@ -8,6 +8,7 @@ import java.util.Map;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,9 +23,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.smallrye.mutiny.Uni;
 import io.vigil.common.problem.ProblemException;
 import io.vigil.common.security.Roles;
+import io.vigil.queue.domain.JobIds;
 import io.vigil.queue.domain.JobState;
 import io.vigil.queue.domain.QueueNames;
 import io.vigil.queue.domain.QueueSettings;
@@ -44,9 +48,11 @@ public class QueueResource {
     private final QueueRegistry registry;
     private final QueueStore store;
     private final QueueMetrics metrics;
+    private final ObjectMapper mapper;
 
-    public QueueResource(QueueRegistry registry, QueueStore store, QueueMetrics metrics) {
+    public QueueResource(QueueRegistry registry, QueueStore store, QueueMetrics metrics, ObjectMapper mapper) {
         this.registry = registry;
+        this.mapper = mapper;
         this.store = store;
         this.metrics = metrics;
     }
@@ -76,12 +82,15 @@ public class QueueResource {
     @Operation(summary = "Create a queue or change its settings (absent fields unchanged)")
     public RestResponse<QueueView> put(@PathParam("queue") String queue, @Valid QueueSettingsRequest request) {
         QueueNames.check(queue);
-        var existing = registry.find(queue);
-        QueueSettings base = existing.orElseGet(registry::defaults);
-        QueueSettings settings = request == null ? base : request.applyTo(base);
+        // an existing queue: only the fields given change, each on its own (a pause racing this PUT stays)
+        var updated = registry.find(queue).flatMap(x -> registry.update(queue,
+                request == null ? Map.of() : request.fields()));
+        if (updated.isPresent()) {
+            return RestResponse.status(RestResponse.Status.OK, new QueueView(queue, updated.get()));
+        }
+        QueueSettings settings = request == null ? registry.defaults() : request.applyTo(registry.defaults());
         registry.save(queue, settings);
-        return RestResponse.status(existing.isPresent() ? RestResponse.Status.OK : RestResponse.Status.CREATED,
-                new QueueView(queue, settings));
+        return RestResponse.status(RestResponse.Status.CREATED, new QueueView(queue, settings));
     }
 
     @POST
@@ -89,7 +98,7 @@ public class QueueResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Pause: jobs are still accepted, none is leased")
     public QueueView pause(@PathParam("queue") String queue) {
-        return new QueueView(queue, registry.save(queue, registry.get(queue).withPaused(true)));
+        return setPaused(queue, true);
     }
 
     @POST
@@ -97,7 +106,13 @@ public class QueueResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Resume a paused queue")
     public QueueView resume(@PathParam("queue") String queue) {
-        return new QueueView(queue, registry.save(queue, registry.get(queue).withPaused(false)));
+        return setPaused(queue, false);
+    }
+
+    private QueueView setPaused(String queue, boolean paused) {
+        registry.get(QueueNames.check(queue)); // a configured queue Redis lost is recreated first
+        return new QueueView(queue, registry.update(queue, Map.of("paused", paused ? "1" : "0"))
+                .orElseThrow(() -> QueueRegistry.unknown(queue)));
     }
 
     @DELETE
@@ -106,6 +121,7 @@ public class QueueResource {
     @Operation(summary = "Delete a queue and all its jobs (a configured queue is recreated empty)")
     public RestResponse<Void> delete(@PathParam("queue") String queue) {
         registry.delete(QueueNames.check(queue));
+        metrics.forget(queue);
         return RestResponse.noContent();
     }
 
@@ -156,7 +172,7 @@ public class QueueResource {
         long total = 0;
         long n;
         do {
-            n = store.retryDead(queue, "*", 1000).await().atMost(TIMEOUT);
+            n = store.retryOldestDead(queue, 1000).await().atMost(TIMEOUT);
             total += n;
         } while (n > 0);
         return Map.of("queue", queue, "retried", total);
@@ -167,10 +183,31 @@ public class QueueResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Move one dead-lettered job back to waiting with a fresh attempt budget")
     public Map<String, Object> retryDead(@PathParam("queue") String queue, @PathParam("id") String id) {
-        long n = store.retryDead(queue, id, 1).await().atMost(TIMEOUT);
+        JobIds.check(id); // "*" is not "every dead job"
+        long n = store.retryDead(queue, id).await().atMost(TIMEOUT);
         if (n == 0) {
             throw ProblemException.conflict("job " + id + " is not dead-lettered in queue '" + queue + "'");
         }
         return Map.of("queue", queue, "id", id, "state", "waiting");
+    }
+
+    @GET
+    @Path("/{queue}/outbox/parked")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Outbox records the archive refused (published, not archived), with their error")
+    public Uni<ParkedRecords> parked(@PathParam("queue") String queue,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw ProblemException.invalid("limit", "must be between 1 and 1000");
+        }
+        return store.parked(QueueNames.check(queue), limit).map(entries -> ParkedRecords.of(queue, entries, mapper));
+    }
+
+    @POST
+    @Path("/{queue}/outbox/parked/retry")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Archive the parked records again (after the cause was fixed); refused ones are parked again")
+    public Uni<Map<String, Object>> retryParked(@PathParam("queue") String queue) {
+        return store.retryParked(QueueNames.check(queue)).map(n -> Map.of("queue", queue, "retried", n));
     }
 }

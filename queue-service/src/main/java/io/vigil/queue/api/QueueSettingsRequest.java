@@ -1,5 +1,8 @@
 package io.vigil.queue.api;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -32,6 +35,24 @@ public record QueueSettingsRequest(
                 or(rateIntervalMs, s.rateIntervalMs()), or(groupRateMax, s.groupRateMax()),
                 or(groupRateIntervalMs, s.groupRateIntervalMs()), or(paused, s.paused()));
     }
+
+    /** Only the fields this request sets, as stored in the queue's meta hash (see {@link QueueSettings#toHash}). */
+    public Map<String, String> fields() {
+        Map<String, String> all = applyTo(PLACEHOLDER).toHash();
+        Map<String, String> out = new LinkedHashMap<>();
+        Object[] values = {maxAttempts, backoff, backoffBaseMs, backoffCapMs, visibilityMs, completedRetentionMs,
+            failedRetentionMs, rateMax, rateIntervalMs, groupRateMax, groupRateIntervalMs, paused};
+        int i = 0;
+        for (Map.Entry<String, String> field : all.entrySet()) {
+            if (values[i++] != null) {
+                out.put(field.getKey(), field.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** Any settings: only the fields this request sets are read back from the merge. */
+    private static final QueueSettings PLACEHOLDER = new QueueSettings(1, "fixed", 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
 
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;

@@ -14,6 +14,10 @@ public interface QueueServiceConfig {
     @WithDefault("262144")
     int maxPayloadBytes();
 
+    /** Largest accepted ack result (serialized JSON) in bytes; larger ones are refused with 413, like payloads. */
+    @WithDefault("262144")
+    int maxResultBytes();
+
     /** Most jobs in one batch enqueue, lease or ack request. */
     @WithDefault("1000")
     int maxBatch();

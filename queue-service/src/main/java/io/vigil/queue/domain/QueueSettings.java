@@ -54,10 +54,4 @@ public record QueueSettings(
                 Long.parseLong(h.get("rateIntervalMs")), Integer.parseInt(h.get("groupRateMax")),
                 Long.parseLong(h.get("groupRateIntervalMs")), "1".equals(h.get("paused")));
     }
-
-    public QueueSettings withPaused(boolean value) {
-        return new QueueSettings(maxAttempts, backoff, backoffBaseMs, backoffCapMs, visibilityMs,
-                completedRetentionMs, failedRetentionMs, rateMax, rateIntervalMs, groupRateMax, groupRateIntervalMs,
-                value);
-    }
 }

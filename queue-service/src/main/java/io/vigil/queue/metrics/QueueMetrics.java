@@ -1,8 +1,11 @@
 package io.vigil.queue.metrics;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +16,7 @@ import org.HdrHistogram.Histogram;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -66,15 +70,41 @@ public class QueueMetrics {
         }
     }
 
+    /** Outbox records of a queue the archive refused and the drainer parked. */
+    public void parked(String queue, int n) {
+        of(queue).parked.increment(n);
+    }
+
     @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
+        Set<String> names;
         try {
-            for (String queue : queues.names()) {
+            names = queues.names();
+        } catch (RuntimeException e) {
+            Log.debugf("queue metrics refresh skipped (Redis down?): %s", e.getMessage());
+            return;
+        }
+        for (String queue : names) {
+            try { // one failing queue does not stop the others' gauges
                 QueueCounts counts = store.counts(queue).await().atMost(java.time.Duration.ofSeconds(2));
                 of(queue).sample(counts);
+            } catch (RuntimeException e) {
+                Log.debugf("queue metrics refresh of %s failed: %s", queue, e.getMessage());
             }
-        } catch (RuntimeException e) {
-            Log.debugf("queue metrics refresh failed: %s", e.getMessage());
+        }
+        // a deleted queue (by this replica or another) stops exporting its last values
+        for (String queue : perQueue.keySet()) {
+            if (!names.contains(queue)) {
+                forget(queue);
+            }
+        }
+    }
+
+    /** Removes every meter of a queue (it was deleted). */
+    public void forget(String queue) {
+        PerQueue q = perQueue.remove(queue);
+        if (q != null) {
+            q.meters.forEach(registry::remove);
         }
     }
 
@@ -105,6 +135,8 @@ public class QueueMetrics {
         final Counter completed;
         final Counter failed;
         final Counter dead;
+        final Counter parked;
+        final List<Meter> meters = new ArrayList<>();
         final Timer wait;
         final Timer run;
         final Deque<QueueCounts> samples = new ArrayDeque<>();
@@ -118,18 +150,22 @@ public class QueueMetrics {
             completed = counter(registry, queue, "completed");
             failed = counter(registry, queue, "failed");
             dead = counter(registry, queue, "dead");
+            parked = Counter.builder("vigil.queue.outbox.parked")
+                    .description("Outbox records the archive refused, parked for an admin").tag("queue", queue)
+                    .register(registry);
             wait = Timer.builder("vigil.queue.wait").description("Time from ready to leased, per attempt")
                     .tag("queue", queue).publishPercentiles(0.5, 0.95, 0.99).register(registry);
             run = Timer.builder("vigil.queue.run").description("Time from leased to ack or nack")
                     .tag("queue", queue).publishPercentiles(0.5, 0.95, 0.99).register(registry);
             for (String state : new String[] {"waiting", "delayed", "active", "completed", "dead", "cancelled"}) {
-                Gauge.builder("vigil.queue.depth", this, q -> q.depth(state)).description("Jobs per state")
-                        .tag("queue", queue).tag("state", state).register(registry);
+                meters.add(Gauge.builder("vigil.queue.depth", this, q -> q.depth(state)).description("Jobs per state")
+                        .tag("queue", queue).tag("state", state).register(registry));
             }
-            Gauge.builder("vigil.queue.oldest.waiting", this,
+            meters.add(Gauge.builder("vigil.queue.oldest.waiting", this,
                     q -> q.last == null ? 0 : q.last.oldestWaitingAgeMs() / 1000.0)
                     .baseUnit("seconds").description("Age of the oldest ready job").tag("queue", queue)
-                    .register(registry);
+                    .register(registry));
+            meters.addAll(List.of(enqueued, completed, failed, dead, parked, wait, run));
         }
 
         private static Counter counter(MeterRegistry registry, String queue, String outcome) {

@@ -9,6 +9,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoConnectionPoolClearedException;
+import com.mongodb.MongoInterruptedException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoServerUnavailableException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.IndexOptions;
@@ -51,6 +58,19 @@ public class ArchiveRepository implements PanacheMongoRepositoryBase<ArchivedJob
                 }
             }
         }
+    }
+
+    /** Whether a failure means MongoDB could not be reached (try again later), not that it refused the write. */
+    public static boolean unavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof MongoSocketException || t instanceof MongoTimeoutException
+                    || t instanceof MongoNotPrimaryException || t instanceof MongoNodeIsRecoveringException
+                    || t instanceof MongoConnectionPoolClearedException || t instanceof MongoServerUnavailableException
+                    || t instanceof MongoInterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public ArchivedJob find(String queue, String jobId) {

@@ -45,6 +45,12 @@ public class LeaseSignals {
         });
     }
 
+    /** How many leases of this replica are long-polling the queue now. */
+    public int waiting(String queue) {
+        Set<Runnable> set = waiters.get(queue);
+        return set == null ? 0 : set.size();
+    }
+
     public void signal(String queue) {
         Set<Runnable> set = waiters.get(queue);
         if (set != null && !set.isEmpty()) {

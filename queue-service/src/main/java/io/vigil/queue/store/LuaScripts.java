@@ -22,7 +22,8 @@ public class LuaScripts {
         ENQUEUE("enqueue"), LEASE("lease"), ACK("ack"), NACK("nack"), EXTEND("extend"),
         RECLAIM_EXPIRED("reclaim-expired"), PROMOTE_DELAYED("promote-delayed"), CANCEL("cancel"),
         RETRY_DEAD("retry-dead"), CLEAN_RETAINED("clean-retained"), PURGE("purge"), LIST("list"), STATS("stats"),
-        SCHEDULE_OCCURRENCE("schedule-occurrence"), TRIM_OUTBOX("trim-outbox");
+        SCHEDULE_OCCURRENCE("schedule-occurrence"), TRIM_OUTBOX("trim-outbox"), RETRY_PARKED("retry-parked"),
+        UPDATE_SETTINGS("update-settings");
 
         final String file;
 

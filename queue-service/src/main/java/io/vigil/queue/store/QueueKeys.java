@@ -29,14 +29,20 @@ public record QueueKeys(String queue, String prefix) {
     public String drainLock() { return prefix + "drain"; }
     public String stats() { return prefix + "stats"; }
     public String limiter() { return prefix + "limiter"; }
+    /** Ready jobs of one group (BullMQ Pro-style groups; the group's token stands for them in the wait set). */
+    public String groupWaiting(String group) { return prefix + "gwait:" + group; }
+    /** Tokens of rate-limited groups by the end of their window. */
+    public String groupsLimited() { return prefix + "glimited"; }
+    /** Outbox records the archive refused, for an admin to see and retry. */
+    public String parked() { return prefix + "parked"; }
     public String schedules() { return prefix + "schedules"; }
     public String schedule(String name) { return prefix + "schedule:" + name; }
     public String job(String id) { return prefix + "job:" + id; }
 
-    /** Every fixed key of the queue (job, idempotency, group-limit and schedule keys are found by SCAN). */
+    /** Every fixed key of the queue (job, idempotency, group and schedule keys are found by SCAN). */
     public List<String> fixedKeys() {
         return List.of(meta(), seq(), waiting(), waitAge(), delayed(), active(), completed(), dead(), cancelled(),
-                outbox(), stats(), limiter(), schedules());
+                outbox(), stats(), limiter(), schedules(), groupsLimited(), parked());
     }
 
     public String stateSet(io.vigil.queue.domain.JobState state) {

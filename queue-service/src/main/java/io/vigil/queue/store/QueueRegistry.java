@@ -30,11 +30,14 @@ public class QueueRegistry {
     private final RedisDataSource redis;
     private final ReactiveRedisDataSource reactive;
     private final QueueServiceConfig config;
+    private final LuaScripts scripts;
     private volatile Set<String> cached = Set.of();
     private volatile long cachedAt;
 
-    public QueueRegistry(RedisDataSource redis, ReactiveRedisDataSource reactive, QueueServiceConfig config) {
+    public QueueRegistry(RedisDataSource redis, ReactiveRedisDataSource reactive, QueueServiceConfig config,
+            LuaScripts scripts) {
         this.redis = redis;
+        this.scripts = scripts;
         this.reactive = reactive;
         this.config = config;
     }
@@ -108,6 +111,26 @@ public class QueueRegistry {
 
     public QueueSettings defaults() {
         return QueueSettings.of(config.defaults());
+    }
+
+    /**
+     * Changes only the given settings fields of an existing queue (each field atomically, so a pause and a settings
+     * change at the same time both stay); empty when the queue does not exist.
+     */
+    public Optional<QueueSettings> update(String queue, Map<String, String> fields) {
+        if (!fields.isEmpty()) {
+            List<String> args = new ArrayList<>(fields.size() * 2);
+            fields.forEach((field, value) -> {
+                args.add(field);
+                args.add(value);
+            });
+            long changed = scripts.run(LuaScripts.Script.UPDATE_SETTINGS, List.of(QueueKeys.of(queue).meta()), args)
+                    .await().atMost(java.time.Duration.ofSeconds(10)).toLong();
+            if (changed == 0) {
+                return Optional.empty();
+            }
+        }
+        return find(queue);
     }
 
     public QueueSettings save(String queue, QueueSettings settings) {

@@ -34,8 +34,9 @@ public class QueueStore {
 
     public Uni<List<Enqueued>> enqueue(String queue, List<NewJob> jobs) {
         QueueKeys k = QueueKeys.of(queue);
-        List<String> args = new ArrayList<>(2 + jobs.size() * 8);
+        List<String> args = new ArrayList<>(3 + jobs.size() * 8);
         args.add(k.prefix());
+        args.add(newIncarnation());
         args.add(Integer.toString(jobs.size()));
         for (NewJob job : jobs) {
             args.add(job.idempotencyKey());
@@ -61,7 +62,8 @@ public class QueueStore {
         QueueKeys k = QueueKeys.of(queue);
         String tokenBase = Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        List<String> keys = List.of(k.meta(), k.waiting(), k.waitAge(), k.active(), k.limiter());
+        List<String> keys = List.of(k.meta(), k.waiting(), k.waitAge(), k.active(), k.limiter(), k.groupsLimited(),
+                k.seq());
         List<String> args = List.of(k.prefix(), Integer.toString(count), Long.toString(visibilityMs), tokenBase);
         return withQueue(queue, () -> scripts.run(Script.LEASE, keys, args)).map(r -> {
             List<Lease> out = new ArrayList<>(r.size() / 9);
@@ -113,12 +115,34 @@ public class QueueStore {
                 List.of(k.prefix(), id))).map(Response::toString);
     }
 
-    /** @param id a job id, or "*" for up to {@code max} of the oldest dead jobs */
-    public Uni<Long> retryDead(String queue, String id, int max) {
+    /** Returns 1 if the dead job {@code id} went back to waiting, 0 if it is not dead. */
+    public Uni<Long> retryDead(String queue, String id) {
+        return retryDead(queue, "one", id);
+    }
+
+    /** Moves up to {@code max} of the oldest dead jobs back to waiting; returns how many. */
+    public Uni<Long> retryOldestDead(String queue, int max) {
+        return retryDead(queue, "oldest", Integer.toString(max));
+    }
+
+    private Uni<Long> retryDead(String queue, String mode, String arg) {
         QueueKeys k = QueueKeys.of(queue);
         return registry.require(queue).chain(() -> scripts.run(Script.RETRY_DEAD,
-                List.of(k.dead(), k.waiting(), k.waitAge()), List.of(k.prefix(), id, Integer.toString(max))))
+                List.of(k.dead(), k.waiting(), k.waitAge()), List.of(k.prefix(), mode, arg)))
                 .map(Response::toLong);
+    }
+
+    /** Outbox records the archive refused ({record, error, at} JSON), oldest first. */
+    public Uni<List<String>> parked(String queue, int max) {
+        return registry.require(queue).chain(() -> redis.list(String.class).lrange(QueueKeys.of(queue).parked(), 0,
+                max - 1));
+    }
+
+    /** Puts every parked record back in the outbox (archive only); returns how many. */
+    public Uni<Long> retryParked(String queue) {
+        QueueKeys k = QueueKeys.of(queue);
+        return registry.require(queue).chain(() -> scripts.run(Script.RETRY_PARKED, List.of(k.parked(), k.outbox()),
+                List.of(k.prefix()))).map(Response::toLong);
     }
 
     public Uni<Map<String, String>> job(String queue, String id) {
@@ -128,8 +152,10 @@ public class QueueStore {
     /** One page of a state set: job hashes in order, starting at {@code start}. */
     public Uni<List<Map<String, String>>> list(String queue, JobState state, long start, int count) {
         QueueKeys k = QueueKeys.of(queue);
-        return registry.require(queue).chain(() -> scripts.run(Script.LIST, List.of(k.stateSet(state)),
-                List.of(k.prefix(), Long.toString(start), Integer.toString(count)))).map(r -> {
+        boolean waiting = state == JobState.WAITING;
+        List<String> keys = waiting ? List.of(k.waiting(), k.groupsLimited()) : List.of(k.stateSet(state));
+        return registry.require(queue).chain(() -> scripts.run(Script.LIST, keys,
+                List.of(k.prefix(), Long.toString(start), Integer.toString(count), waiting ? "1" : "0"))).map(r -> {
                     List<Map<String, String>> out = new ArrayList<>();
                     for (int i = 0; i + 1 < r.size(); i += 2) {
                         Map<String, String> job = toMap(r.get(i + 1));
@@ -151,7 +177,9 @@ public class QueueStore {
 
     public Uni<Long> purge(String queue, JobState state, int max) {
         QueueKeys k = QueueKeys.of(queue);
-        return scripts.run(Script.PURGE, List.of(k.stateSet(state), k.waitAge()),
+        // every waiting job, grouped or not, is in waitage
+        String set = state == JobState.WAITING ? k.waitAge() : k.stateSet(state);
+        return scripts.run(Script.PURGE, List.of(set, k.waiting(), k.waitAge()),
                 List.of(k.prefix(), Integer.toString(max))).map(Response::toLong);
     }
 
@@ -170,7 +198,7 @@ public class QueueStore {
 
     public Uni<Long> cleanRetained(String queue, int max) {
         QueueKeys k = QueueKeys.of(queue);
-        return scripts.run(Script.CLEAN_RETAINED, List.of(k.meta(), k.completed(), k.dead(), k.cancelled()),
+        return scripts.run(Script.CLEAN_RETAINED, List.of(k.meta(), k.completed(), k.dead(), k.cancelled(), k.outbox()),
                 List.of(k.prefix(), Integer.toString(max))).map(Response::toLong);
     }
 
@@ -179,8 +207,17 @@ public class QueueStore {
         QueueKeys k = QueueKeys.of(queue);
         return scripts.run(Script.SCHEDULE_OCCURRENCE, List.of(k.meta(), k.seq(), k.waiting(), k.waitAge(),
                 k.delayed(), k.stats(), k.schedules(), k.schedule(name)),
-                List.of(k.prefix(), name, Long.toString(expectedNext), Long.toString(followingNext)))
+                List.of(k.prefix(), name, Long.toString(expectedNext), Long.toString(followingNext), newIncarnation()))
                 .map(r -> r == null ? null : r.toString());
+    }
+
+    /**
+     * A candidate incarnation for a queue that has none yet (created or recreated since its last job): the time in
+     * base 36 and a random suffix, so a queue deleted and created again, or lost by Redis, never reuses a job id.
+     */
+    static String newIncarnation() {
+        return Long.toString(System.currentTimeMillis(), 36)
+                + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
     }
 
     /** Runs a script that fails with NOQUEUE; a configured queue Redis lost is recreated and the script retried. */

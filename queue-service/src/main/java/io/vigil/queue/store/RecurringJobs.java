@@ -95,37 +95,57 @@ public class RecurringJobs {
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void fireDue() {
+        long now = System.currentTimeMillis();
+        java.util.Set<String> names;
         try {
-            long now = System.currentTimeMillis();
-            for (String queue : registry.names()) {
-                QueueKeys k = QueueKeys.of(queue);
-                List<ScoredValue<String>> due = redis.sortedSet(String.class)
-                        .zrangebyscoreWithScores(k.schedules(), ScoreRange.from(Double.NEGATIVE_INFINITY, now));
-                for (ScoredValue<String> entry : due) {
-                    Map<String, String> h = redis.hash(String.class).hgetall(k.schedule(entry.value()));
-                    String cron = h.getOrDefault("cron", "");
-                    long expected = (long) entry.score();
-                    long following = following(cron.isEmpty() ? null : cron,
-                            Long.parseLong(h.getOrDefault("everyMs", "0")), Math.max(now, expected));
-                    String id = store.scheduleOccurrence(queue, entry.value(), expected, following)
-                            .await().atMost(Duration.ofSeconds(5));
-                    if (id != null && !id.isEmpty()) {
-                        Log.debugf("schedule %s/%s enqueued job %s", queue, entry.value(), id);
-                    }
-                }
-            }
+            names = registry.names();
         } catch (RuntimeException e) {
-            Log.debugf("recurring jobs check failed: %s", e.getMessage());
+            Log.debugf("recurring jobs check skipped (Redis down?): %s", e.getMessage());
+            return;
+        }
+        for (String queue : names) {
+            try { // one failing queue does not stop the others' schedules
+                fireDue(queue, now);
+            } catch (RuntimeException e) {
+                Log.debugf("recurring jobs check of %s failed: %s", queue, e.getMessage());
+            }
+        }
+    }
+
+    private void fireDue(String queue, long now) {
+        QueueKeys k = QueueKeys.of(queue);
+        List<ScoredValue<String>> due = redis.sortedSet(String.class)
+                .zrangebyscoreWithScores(k.schedules(), ScoreRange.from(Double.NEGATIVE_INFINITY, now));
+        for (ScoredValue<String> entry : due) {
+            Map<String, String> h = redis.hash(String.class).hgetall(k.schedule(entry.value()));
+            String cron = h.getOrDefault("cron", "");
+            long expected = (long) entry.score();
+            long following = following(cron.isEmpty() ? null : cron,
+                    Long.parseLong(h.getOrDefault("everyMs", "0")), expected, now);
+            String id = store.scheduleOccurrence(queue, entry.value(), expected, following)
+                    .await().atMost(Duration.ofSeconds(5));
+            if (id != null && !id.isEmpty()) {
+                Log.debugf("schedule %s/%s enqueued job %s", queue, entry.value(), id);
+            }
         }
     }
 
     /** The first run strictly after {@code afterMs}. */
     static long following(String cron, long everyMs, long afterMs) {
+        return following(cron, everyMs, afterMs, afterMs);
+    }
+
+    /**
+     * The run after {@code scheduledMs}, the occurrence just due, that is later than {@code nowMs}. Interval runs stay
+     * on the grid scheduledMs + k × everyMs however late the check runs (no drift), and missed ones are skipped.
+     */
+    static long following(String cron, long everyMs, long scheduledMs, long nowMs) {
         if (cron != null && !cron.isEmpty()) {
-            ZonedDateTime after = Instant.ofEpochMilli(afterMs).atZone(ZoneOffset.UTC);
+            ZonedDateTime after = Instant.ofEpochMilli(Math.max(scheduledMs, nowMs)).atZone(ZoneOffset.UTC);
             return ExecutionTime.forCron(CRON.parse(cron)).nextExecution(after)
                     .map(t -> t.toInstant().toEpochMilli()).orElse(Long.MAX_VALUE / 2);
         }
-        return afterMs + everyMs;
+        long missed = Math.max(0, nowMs - scheduledMs) / everyMs;
+        return scheduledMs + (missed + 1) * everyMs;
     }
 }

@@ -29,25 +29,36 @@ public class Sweeper {
 
     @Scheduled(every = "${vigil.queue.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
+        java.util.Set<String> names;
         try {
             if (!seeded || ++ticks % 20 == 0) {
                 // also recreates configured queues after Redis lost its data
                 registry.seedConfigured();
                 seeded = true;
             }
-            for (String queue : registry.names()) {
-                while (store.promoteDelayed(queue, BATCH).await().atMost(TIMEOUT) == BATCH) {
-                    // more due
-                }
-                while (store.reclaimExpired(queue, BATCH).await().atMost(TIMEOUT) == BATCH) {
-                    // more expired
-                }
-                if (ticks % 10 == 0) {
-                    store.cleanRetained(queue, BATCH).await().atMost(TIMEOUT);
-                }
-            }
+            names = registry.names();
         } catch (RuntimeException e) {
-            Log.debugf("sweep failed (Redis down?): %s", e.getMessage());
+            Log.debugf("sweep skipped (Redis down?): %s", e.getMessage());
+            return;
+        }
+        for (String queue : names) {
+            try { // one failing queue (a damaged key, say) does not stop the sweep of the others
+                sweep(queue, ticks % 10 == 0);
+            } catch (RuntimeException e) {
+                Log.warnf("sweep of queue %s failed: %s", queue, e.getMessage());
+            }
+        }
+    }
+
+    void sweep(String queue, boolean retention) {
+        while (store.promoteDelayed(queue, BATCH).await().atMost(TIMEOUT) == BATCH) {
+            // more due
+        }
+        while (store.reclaimExpired(queue, BATCH).await().atMost(TIMEOUT) == BATCH) {
+            // more expired
+        }
+        if (retention) {
+            store.cleanRetained(queue, BATCH).await().atMost(TIMEOUT);
         }
     }
 }
