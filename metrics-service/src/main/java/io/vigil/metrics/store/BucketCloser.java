@@ -10,6 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 
+import io.vigil.common.redis.Pipelines;
 import io.vigil.common.redis.RedisHashes;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -109,7 +110,7 @@ public class BucketCloser {
             }
             if (n > 0) {
                 deletes.add(hdel);
-                Pipeline.run(redis, deletes);
+                Pipelines.run(redis, deletes);
             }
         }
     }
@@ -133,7 +134,7 @@ public class BucketCloser {
         release.add(Request.cmd(Command.EXPIRE).arg(RedisKeys.bucketSeries(res, start)).arg(closedTtl));
         release.add(Request.cmd(Command.HINCRBY).arg(RedisKeys.closedVersions(res)).arg(start).arg(1));
         release.add(Request.cmd(Command.ZREM).arg(RedisKeys.closing(res)).arg(start));
-        Pipeline.run(redis, release);
+        Pipelines.run(redis, release);
         Log.debugf("closed %s bucket %d: %d series", res.label(), start, rollups.size());
     }
 }

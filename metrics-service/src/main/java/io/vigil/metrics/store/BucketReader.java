@@ -8,6 +8,7 @@ import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.vigil.common.redis.Pipelines;
 import io.vigil.common.redis.RedisHashes;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -29,7 +30,7 @@ public class BucketReader {
 
     /** Starts (epoch s) in {@code [from, to)} whose data is in Redis rather than (completely) in MongoDB. */
     public Set<Long> unpersistedStarts(Resolution res, long from, long to) {
-        List<Response> replies = Pipeline.run(redis, List.of(
+        List<Response> replies = Pipelines.run(redis, List.of(
                 Request.cmd(Command.ZRANGEBYSCORE).arg(RedisKeys.open(res)).arg(from).arg("(" + to),
                 Request.cmd(Command.ZRANGE).arg(RedisKeys.closing(res)).arg(0).arg(-1)));
         Set<Long> starts = new TreeSet<>();
@@ -54,7 +55,7 @@ public class BucketReader {
         for (long start : order) {
             members.add(Request.cmd(Command.SMEMBERS).arg(RedisKeys.bucketSeries(res, start)));
         }
-        List<Response> memberReplies = Pipeline.run(redis, members);
+        List<Response> memberReplies = Pipelines.run(redis, members);
         List<Request> reads = new ArrayList<>();
         List<SeriesKey> keys = new ArrayList<>();
         List<Long> keyStarts = new ArrayList<>();
@@ -72,7 +73,7 @@ public class BucketReader {
         if (reads.isEmpty()) {
             return out;
         }
-        List<Response> hashes = Pipeline.run(redis, reads);
+        List<Response> hashes = Pipelines.run(redis, reads);
         for (int i = 0; i < hashes.size(); i++) {
             var hash = RedisHashes.toMap(hashes.get(i));
             if (!hash.isEmpty()) {

@@ -19,6 +19,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import io.vigil.common.event.Streams;
+import io.vigil.common.redis.Pipelines;
 import io.vigil.metrics.api.PrometheusExport;
 import io.vigil.metrics.stream.SampleStreamReader;
 import io.vigil.metrics.config.MetricsConfig;
@@ -105,7 +106,7 @@ public class BucketWriter {
             requests.add(opened.get(index));
         });
         try {
-            Pipeline.run(redis, requests);
+            Pipelines.run(redis, requests);
         } catch (RuntimeException e) {
             // Nothing of the data is written yet (index writes are idempotent): every series is retried or refused.
             String reason = "index: " + e.getMessage();
@@ -126,7 +127,7 @@ public class BucketWriter {
         for (String id : ids) {
             merges.add(flushRequest(units.get(id)));
         }
-        List<Response> replies = Pipeline.run(redis, merges);
+        List<Response> replies = Pipelines.run(redis, merges);
         List<SeriesAccumulator> applied = new ArrayList<>(ids.size());
         List<SeriesAccumulator> retry = new ArrayList<>();
         String restRefused = null;
@@ -163,7 +164,7 @@ public class BucketWriter {
         boolean acked = retry.isEmpty();
         try {
             if (!after.isEmpty()) {
-                Pipeline.run(redis, after);
+                Pipelines.run(redis, after);
             }
         } catch (RuntimeException e) {
             // Slow lists and fold counters are best effort; unacknowledged entries are acknowledged by the next flush.

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vigil.common.redis.Pipelines;
 import io.vigil.common.redis.RedisHashes;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -44,7 +45,7 @@ public class CustomMetricStore {
             types.add(Request.cmd(Command.HSETNX).arg(RedisKeys.CUSTOM_TYPES).arg(m.name()).arg(m.type()));
             types.add(Request.cmd(Command.HGET).arg(RedisKeys.CUSTOM_TYPES).arg(m.name()));
         }
-        List<Response> replies = Pipeline.run(redis, types);
+        List<Response> replies = Pipelines.run(redis, types);
         List<Request> writes = new ArrayList<>();
         for (int i = 0; i < updates.size(); i++) {
             CustomMetric m = updates.get(i);
@@ -56,7 +57,7 @@ public class CustomMetricStore {
             Command cmd = m.type().equals("counter") ? Command.HINCRBYFLOAT : Command.HSET;
             writes.add(Request.cmd(cmd).arg(RedisKeys.custom(m.name())).arg(field).arg(m.value().toString()));
         }
-        Pipeline.run(redis, writes);
+        Pipelines.run(redis, writes);
     }
 
     public List<CustomMetricValue> list(String name) {

@@ -15,6 +15,7 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vigil.common.redis.Pipelines;
 import io.vigil.metrics.api.EndpointStats;
 import io.vigil.metrics.api.SeriesPoint;
 import io.vigil.metrics.api.ServiceSummary;
@@ -126,7 +127,7 @@ public class Reports {
         if (reads.isEmpty()) {
             return out;
         }
-        for (Response list : Pipeline.run(redis, reads)) {
+        for (Response list : Pipelines.run(redis, reads)) {
             list.forEach(item -> out.add(item.toString()));
         }
         return out;
