@@ -171,6 +171,8 @@ public class BucketWriter {
             acked = !ack;
             reason = reason == null ? "after merge: " + e.getMessage() : reason;
         }
+        // Every service's fold counter exists from its first sample (at zero), so increase() sees the first fold.
+        services.forEach(meters::folds);
         folds.forEach((service, n) -> meters.folds(service).increment(n));
         return new Result(retry, acked, restRefused, reason);
     }

@@ -100,10 +100,25 @@ final class StreamConsumer implements StreamGroupReader.BatchHandler {
     }
 
     private void count(StreamGroupReader reader, String outcome) {
-        Counter.builder("vigil.stream.events")
+        counter(meters, reader.stream(), reader.group(), outcome).increment();
+    }
+
+    private static final List<String> OUTCOMES = List.of("handled", "duplicate", "busy", "failed", "reclaimed",
+            "dead_lettered");
+
+    /**
+     * Registers every outcome's counter at zero when a member joins, so the series exist before the first event and
+     * {@code rate()}/{@code increase()} in rules and dashboards see the first one too.
+     */
+    static void registerOutcomes(MeterRegistry meters, String stream, String group) {
+        OUTCOMES.forEach(outcome -> counter(meters, stream, group, outcome));
+    }
+
+    private static Counter counter(MeterRegistry meters, String stream, String group, String outcome) {
+        return Counter.builder("vigil.stream.events")
                 .description("Stream entries by consumer group and outcome (handled, duplicate, busy, failed, "
                         + "reclaimed, dead_lettered)")
-                .tag("stream", reader.stream()).tag("group", reader.group()).tag("outcome", outcome)
-                .register(meters).increment();
+                .tag("stream", stream).tag("group", group).tag("outcome", outcome)
+                .register(meters);
     }
 }

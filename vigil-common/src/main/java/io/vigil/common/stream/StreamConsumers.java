@@ -50,6 +50,7 @@ public class StreamConsumers {
      */
     public StreamGroupReader start(String stream, String group, String consumerName, String startId,
             EventHandler handler) {
+        StreamConsumer.registerOutcomes(meters, stream, group);
         return startBatches(stream, group, consumerName, startId, ReadSettings.from(config),
                 new StreamConsumer(reactive, mapper, meters, config, group, handler));
     }
