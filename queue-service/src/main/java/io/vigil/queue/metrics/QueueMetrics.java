@@ -77,12 +77,9 @@ public class QueueMetrics {
 
     @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
-        Set<String> names;
-        try {
-            names = queues.names();
-        } catch (RuntimeException e) {
-            Log.debugf("queue metrics refresh skipped (Redis down?): %s", e.getMessage());
-            return;
+        Set<String> names = queues.namesOrNone("queue metrics refresh");
+        if (names.isEmpty()) {
+            return; // Redis down: keep the last values rather than forget every queue
         }
         for (String queue : names) {
             try { // one failing queue does not stop the others' gauges

@@ -53,6 +53,19 @@ public class QueueRegistry {
         return cached;
     }
 
+    /**
+     * {@link #names()} for a scheduled task that loops over every queue: no names (and a debug line) while Redis is
+     * unreachable, so the task simply runs again on its next tick.
+     */
+    public Set<String> namesOrNone(String task) {
+        try {
+            return names();
+        } catch (RuntimeException e) {
+            Log.debugf("%s skipped (Redis down?): %s", task, e.getMessage());
+            return Set.of();
+        }
+    }
+
     /** Creates the configured queues that Redis does not have (start-up, or after Redis lost its data). */
     public void seedConfigured() {
         config.queues().forEach((name, defaults) -> {

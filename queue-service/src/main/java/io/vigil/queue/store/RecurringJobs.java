@@ -96,14 +96,7 @@ public class RecurringJobs {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void fireDue() {
         long now = System.currentTimeMillis();
-        java.util.Set<String> names;
-        try {
-            names = registry.names();
-        } catch (RuntimeException e) {
-            Log.debugf("recurring jobs check skipped (Redis down?): %s", e.getMessage());
-            return;
-        }
-        for (String queue : names) {
+        for (String queue : registry.namesOrNone("recurring jobs check")) {
             try { // one failing queue does not stop the others' schedules
                 fireDue(queue, now);
             } catch (RuntimeException e) {

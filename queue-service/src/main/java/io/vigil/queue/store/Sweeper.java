@@ -29,19 +29,16 @@ public class Sweeper {
 
     @Scheduled(every = "${vigil.queue.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        java.util.Set<String> names;
         try {
             if (!seeded || ++ticks % 20 == 0) {
                 // also recreates configured queues after Redis lost its data
                 registry.seedConfigured();
                 seeded = true;
             }
-            names = registry.names();
         } catch (RuntimeException e) {
-            Log.debugf("sweep skipped (Redis down?): %s", e.getMessage());
-            return;
+            Log.debugf("seeding configured queues failed (Redis down?): %s", e.getMessage());
         }
-        for (String queue : names) {
+        for (String queue : registry.namesOrNone("sweep")) {
             try { // one failing queue (a damaged key, say) does not stop the sweep of the others
                 sweep(queue, ticks % 10 == 0);
             } catch (RuntimeException e) {

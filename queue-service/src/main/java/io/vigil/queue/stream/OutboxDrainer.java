@@ -95,13 +95,7 @@ public class OutboxDrainer {
     @Scheduled(every = "${vigil.queue.drain-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void drainAll() {
         long now = System.currentTimeMillis();
-        Set<String> names;
-        try {
-            names = queues.names();
-        } catch (RuntimeException e) {
-            Log.debugf("outbox drain skipped (Redis down?): %s", e.getMessage());
-            return;
-        }
+        Set<String> names = queues.namesOrNone("outbox drain");
         for (String queue : names) {
             if (backoff.getOrDefault(queue, Retry.NONE).until > now) {
                 continue;
