@@ -23,10 +23,6 @@ public record Window(long from, long to, Resolution resolution, long coveredTo, 
     static final Duration LONGEST = Duration.ofDays(90);
 
     /** From a named window ({@code 1h}, {@code 24h}, {@code 7d}, ...) or an ISO-8601 {@code from}/{@code to}. */
-    public static Window parse(String window, String from, String to, long nowMs) {
-        return parse(window, from, to, nowMs, res -> LONGEST);
-    }
-
     /** @param retained how long the rollups of each resolution are kept */
     public static Window parse(String window, String from, String to, long nowMs,
             Function<Resolution, Duration> retained) {

@@ -8,6 +8,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.vigil.metrics.api.PrometheusExport;
@@ -38,8 +40,12 @@ public class Aggregator {
     private Thread flusher;
     private volatile boolean running = true;
 
-    public Aggregator(BucketWriter writer, MetricsConfig config) {
+    public Aggregator(BucketWriter writer, MetricsConfig config, MeterRegistry meters) {
         this.writer = writer;
+        Gauge.builder("vigil.metrics.flush.refused.series", this, Aggregator::refusedSeries)
+                .description("Stream series Redis refused (memory full, wrong key type), retried at every flush; "
+                        + "their entries stay pending")
+                .register(meters);
         this.config = config;
         this.warnMs = config.slow().warnMs();
         this.criticalMs = config.slow().criticalMs();

@@ -21,15 +21,17 @@ import io.vigil.metrics.domain.Rollup;
 /**
  * Closed buckets' rollups, read from MongoDB, the record: every bucket start of the window that Redis does not hold
  * open is looked up there, whatever Redis says. Redis only helps to cache: a bucket whose close counter
- * ({@code vigil:m:{res}:closed}, one HMGET per query) is known is cached in this replica and re-read when the counter
- * changes (closed again after a late sample), so every replica answers from the same data; a bucket without a counter
- * (the hash was evicted, flushed or lost) is read from MongoDB on every query and not cached.
+ * ({@code vigil:m:{res}:closed}, one HMGET per query) changes (closed again after a late sample) is re-read, so every
+ * replica answers from the same data; a bucket without a counter (never closed, or the hash was evicted, flushed or
+ * lost) is read from MongoDB too and cached under version -1 until a close creates its counter.
  */
 @ApplicationScoped
 public class ClosedRollupCache {
 
     /** Upper bound of cached rollups (about 300 bytes each plus bins). */
     static final int MAX_ROLLUPS = 300_000;
+
+    private static final long UNKNOWN = -1;
 
     private record Entry(long version, List<Rollup> rollups) {
     }
@@ -58,26 +60,15 @@ public class ClosedRollupCache {
         starts.forEach(hmget::arg);
         Response versions = redis.sendAndAwait(hmget);
         Map<Long, Long> wanted = new HashMap<>();
-        List<Long> unknown = new ArrayList<>();
         for (int i = 0; i < starts.size(); i++) {
             Response v = versions.get(i);
-            if (skip.contains(starts.get(i))) {
-                continue;
-            }
-            if (v != null) {
-                wanted.put(starts.get(i), v.toLong());
-            } else {
-                unknown.add(starts.get(i));
+            if (!skip.contains(starts.get(i))) {
+                // No counter (never closed, or the hash was lost): still read from MongoDB, cached as version -1,
+                // which any later close replaces (its HINCRBY makes the counter 1 or more).
+                wanted.put(starts.get(i), v == null ? UNKNOWN : v.toLong());
             }
         }
         Map<Long, List<Rollup>> found = load(res, wanted);
-        if (!unknown.isEmpty()) {
-            for (Rollup r : mongo.find(res, unknown.get(0), unknown.get(unknown.size() - 1) + 1, service)) {
-                if (!wanted.containsKey(r.start()) && !skip.contains(r.start())) {
-                    found.computeIfAbsent(r.start(), k -> new ArrayList<>()).add(r);
-                }
-            }
-        }
         for (List<Rollup> rollups : found.values()) {
             for (Rollup r : rollups) {
                 if (service.isEmpty() || service.get().equals(r.key().service())) {

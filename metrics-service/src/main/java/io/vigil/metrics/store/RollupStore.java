@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -16,14 +18,12 @@ import org.bson.types.Binary;
 import org.bson.conversions.Bson;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
@@ -46,7 +46,6 @@ import io.vigil.metrics.domain.SeriesKey;
 @ApplicationScoped
 public class RollupStore {
 
-    private static final int DUPLICATE_KEY = 11000;
 
     private final MongoClient mongo;
     private final String database;
@@ -74,28 +73,37 @@ public class RollupStore {
 
     /**
      * Stores closed rollups. A stored copy is replaced only by one with at least as many samples: when two replicas
-     * close the same bucket (one after a late sample), the older, smaller copy landing last changes nothing.
+     * close the same bucket (one after a late sample), the older, smaller copy landing last changes nothing. The
+     * stored counts are read first (one query by {@code _id}) and the writes filter on {@code _id} alone, which every
+     * MongoDB, the embedded one included, serves from the primary index; two closers racing within that round trip are
+     * the remaining window.
      */
     public void upsert(List<Rollup> rollups) {
         if (rollups.isEmpty()) {
             return;
         }
         Resolution res = rollups.get(0).resolution();
-        List<WriteModel<Document>> writes = new ArrayList<>(rollups.size());
+        List<Document> docs = new ArrayList<>(rollups.size());
+        List<String> ids = new ArrayList<>(rollups.size());
         for (Rollup r : rollups) {
             Document doc = toDocument(r);
-            // No match (a bigger copy is stored) makes the upsert insert, which the unique _id refuses: ignored below.
-            writes.add(new ReplaceOneModel<>(Filters.and(Filters.eq("_id", doc.getString("_id")),
-                    Filters.lte("count", r.count())), doc, new ReplaceOptions().upsert(true)));
+            docs.add(doc);
+            ids.add(doc.getString("_id"));
         }
-        try {
-            collection(res).bulkWrite(writes, new BulkWriteOptions().ordered(false));
-        } catch (MongoBulkWriteException e) {
-            for (BulkWriteError error : e.getWriteErrors()) {
-                if (error.getCode() != DUPLICATE_KEY) {
-                    throw e;
-                }
+        Map<String, Long> stored = new HashMap<>();
+        for (Document d : collection(res).find(Filters.in("_id", ids)).projection(Projections.include("count"))) {
+            stored.put(d.getString("_id"), ((Number) d.get("count")).longValue());
+        }
+        List<WriteModel<Document>> writes = new ArrayList<>(docs.size());
+        for (Document doc : docs) {
+            Long old = stored.get(doc.getString("_id"));
+            if (old == null || old <= ((Number) doc.get("count")).longValue()) {
+                writes.add(new ReplaceOneModel<>(Filters.eq("_id", doc.getString("_id")), doc,
+                        new ReplaceOptions().upsert(true)));
             }
+        }
+        if (!writes.isEmpty()) {
+            collection(res).bulkWrite(writes);
         }
     }
 
