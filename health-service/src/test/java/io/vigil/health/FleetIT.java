@@ -149,7 +149,7 @@ class FleetIT {
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    static long downEvents(RedisServer redis) throws IOException, InterruptedException {
+    static long downEvents(RedisServer redis) {
         return transitionPayloads(redis).stream().filter(e -> e.contains("\"to\":\"DOWN\"")).count();
     }
 
@@ -163,11 +163,18 @@ class FleetIT {
     }
 
     /** The payloads on the transition stream, read with redis-cli as any consumer would see them. */
-    static List<String> transitionPayloads(RedisServer redis) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(redis.port()), "--raw", "XRANGE",
-                Streams.HEALTH_TRANSITION, "-", "+").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out.lines().filter(l -> l.startsWith("{\"target\"")).toList();
+    static List<String> transitionPayloads(RedisServer redis) {
+        try {
+            Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(redis.port()), "--raw", "XRANGE",
+                    Streams.HEALTH_TRANSITION, "-", "+").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out.lines().filter(l -> l.startsWith("{\"target\"")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -94,6 +94,15 @@ public class PublicResource {
     }
 
     @GET
+    @Path("/ping")
+    @PermitAll
+    @Produces(MediaType.TEXT_PLAIN)
+    @Operation(summary = "A bare endpoint (public): answers pong; the baseline of the probe benchmark")
+    public String ping() {
+        return "pong";
+    }
+
+    @GET
     @Path("/badges/{target}")
     @PermitAll
     @Operation(summary = "A target's state as a shields.io endpoint badge (public)",
