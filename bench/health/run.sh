@@ -67,7 +67,7 @@ mkdir -p "$TMP/svc/config"
     echo "vigil.health.targets.t$i.conditions[1]=[BODY].status == UP"
   done
 } >"$TMP/svc/config/application.properties"
-(cd "$TMP/svc" && exec java -Xms256m -Xmx512m -XX:+UseSerialGC -Dquarkus.http.port="$HTTP_PORT" \
+(cd "$TMP/svc" && exec java -Xms256m -Xmx512m -XX:+UseSerialGC -Xlog:gc:file="$TMP/gc.log" -Dquarkus.http.port="$HTTP_PORT" \
   -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" -Dvigil.auth.reader-keys=bench-reader \
   -Dvigil.auth.admin-keys=bench-admin -Dvigil.mongo.embedded.data-file= -Dquarkus.log.console.json.enabled=false \
   -Dquarkus.log.level=WARN -jar "$JAR" >"$TMP/service.log" 2>&1) &
@@ -117,7 +117,11 @@ print(f"CPU s per 1,000 checks: bare loop {bare_cpu_per_1k:.3f}, health-service 
       f"ratio {(svc_cpu + redis_cpu) / (checks / 1000) / bare_cpu_per_1k:.2f}x)")
 print(f"p99 lateness against the schedule: bare loop {int(b['p99_lateness_ms'])} ms, "
       f"health-service <= {p99 * 1000:.0f} ms (histogram bucket bound)")
+print("health-service lateness distribution: " + ", ".join(
+    f"<={v * 1000:.0f}ms {100 * (b1[k] - b0.get(k, 0)) / total:.1f}%" for v, k in les if total and v != float("inf")))
 PY
+
+echo "health-service GC: $(grep -c 'Pause' "$TMP/gc.log" || true) pauses, longest $(grep -o '[0-9.]*ms$' "$TMP/gc.log" | sort -n | tail -1)"
 
 # 2. Probes at ~1,000 req/s against a bare endpoint of the same service.
 for path in /api/v1/ping /q/health/live /q/health/ready; do

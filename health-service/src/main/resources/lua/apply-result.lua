@@ -23,7 +23,8 @@ if cur[4] == outcome then streak = streak + 1 else streak = 1 end
 
 local newState = state
 if state == 'UNKNOWN' then
-  newState = outcome
+  -- A first success counts at once; a first failure (often a cold start) only after the failure threshold.
+  if outcome == 'UP' or streak >= tonumber(ARGV[2]) then newState = outcome end
 elseif outcome ~= state then
   local need = tonumber(ARGV[2])
   if rank[outcome] < rank[state] then need = tonumber(ARGV[3]) end

@@ -49,7 +49,7 @@ class FleetIT {
                     props.put(p + "url", stub.url("/t" + i));
                     props.put(p + "interval", INTERVAL_MS + "ms");
                     props.put(p + "timeout", "900ms");
-                    props.put(p + "failure-threshold", "1");
+                    props.put(p + "failure-threshold", "2");
                     props.put(p + "group", "fleet");
                 }
                 ServiceProcess replica = new ServiceProcess(Path.of(System.getProperty("user.dir")), props);

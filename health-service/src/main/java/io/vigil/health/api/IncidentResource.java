@@ -93,9 +93,7 @@ public class IncidentResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Open an incident (title, message, severity minor|major|critical, affected targets)")
     public RestResponse<Incident> open(IncidentRequest req) {
-        if (req == null || req.title() == null || req.title().isBlank() || req.title().length() > 200) {
-            throw ProblemException.invalid("title", "required, at most 200 characters");
-        }
+        requireTitle(req == null ? null : req.title());
         String severity = req.severity() == null ? "major" : req.severity();
         if (!SEVERITIES.contains(severity)) {
             throw ProblemException.invalid("severity", "minor, major or critical");
@@ -168,9 +166,7 @@ public class IncidentResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Schedule a maintenance window: its targets publish no transitions while it lasts")
     public RestResponse<Maintenance> schedule(MaintenanceRequest req) {
-        if (req == null || req.title() == null || req.title().isBlank() || req.title().length() > 200) {
-            throw ProblemException.invalid("title", "required, at most 200 characters");
-        }
+        requireTitle(req == null ? null : req.title());
         List<String> targets = knownTargets(req.targets());
         if (targets.isEmpty()) {
             throw ProblemException.invalid("targets", "at least one target");
@@ -218,13 +214,19 @@ public class IncidentResource {
         calendar.reload();
     }
 
+    private static void requireTitle(String title) {
+        if (title == null || title.isBlank() || title.length() > 200) {
+            throw ProblemException.invalid("title", "required, at most 200 characters");
+        }
+    }
+
     private List<String> knownTargets(List<String> targets) {
-        List<String> out = targets == null ? List.of() : List.copyOf(targets);
+        List<String> out = targets == null ? List.of() : targets;
         for (int i = 0; i < out.size(); i++) {
-            if (registry.get(out.get(i)) == null) {
+            if (out.get(i) == null || registry.get(out.get(i)) == null) {
                 throw ProblemException.invalid("targets[" + i + "]", "unknown target '" + out.get(i) + "'");
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 }

@@ -120,6 +120,8 @@ public class Prober {
             forget(target.name());
             TypedGuard<Uni<Observation>> guard = TypedGuard.create(UNI_OBSERVATION)
                     .withDescription("check " + target.name())
+                    // The probe is non-blocking: run it on the calling thread, never queued behind a worker pool.
+                    .withThreadOffload(false)
                     .withTimeout().duration(target.timeoutMs(), ChronoUnit.MILLIS).done()
                     .withCircuitBreaker()
                     // Only timeouts open the breaker: a refused connection costs nothing, and its recovery should show

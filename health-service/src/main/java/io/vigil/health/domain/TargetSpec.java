@@ -5,11 +5,14 @@ import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * A target as declared (configuration) or saved (API, MongoDB). Missing fields take the configured defaults when the
  * spec is validated into a {@link Target}.
  */
 @Schema(description = "A checked target")
+@RegisterForReflection
 public record TargetSpec(
         @Schema(description = "Unique name: letters, digits, '.', '_' or '-'", example = "orders-api") String name,
         @Schema(description = "http, redis, mongodb, tcp, tls or service", example = "http") String type,

@@ -2,6 +2,7 @@ package io.vigil.health.metrics;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.vigil.health.check.Prober;
@@ -34,8 +35,7 @@ public class HealthMeters {
 
     private final MeterRegistry registry;
     private final Timer lateness;
-    private final MultiGauge up;
-    private final MultiGauge state;
+    private final Map<String, TargetGauges> gauges = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, Counter> failures = new ConcurrentHashMap<>();
 
@@ -44,10 +44,6 @@ public class HealthMeters {
         this.lateness = Timer.builder("vigil.health.schedule.lateness")
                 .description("How late checks start against their schedule").serviceLevelObjectives(LATENESS_BUCKETS)
                 .register(registry);
-        this.up = MultiGauge.builder("vigil.health.target.up")
-                .description("1 while the target is UP or DEGRADED, 0 while DOWN or UNREACHABLE").register(registry);
-        this.state = MultiGauge.builder("vigil.health.target.state")
-                .description("1 for the target's current state (label state)").register(registry);
         Gauge.builder("vigil.health.checks.waiting", prober, Prober::waiting)
                 .description("Due checks waiting for a free slot (schedule.max-concurrency)").register(registry);
     }
@@ -71,21 +67,58 @@ public class HealthMeters {
         registry.counter("vigil.health.transitions", "to", to.name()).increment();
     }
 
-    /** Replaces the per-target gauges with the given status (targets that disappeared lose their series). */
+    /**
+     * Sets the per-target gauges from the given status. Each target's gauges are registered once and read a holder
+     * (re-registering thousands of gauges every snapshot would cost more than the checks); targets that disappeared
+     * lose their series.
+     */
     public void update(FleetStatus status) {
-        List<MultiGauge.Row<?>> upRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> stateRows = new ArrayList<>();
+        Map<String, TargetGauges> seen = new HashMap<>();
         for (FleetStatus.Entry e : status.entries()) {
-            Tags tags = Tags.of("target", e.target().name(), "group", e.target().group());
-            if (e.effective() != State.UNKNOWN) {
-                upRows.add(MultiGauge.Row.of(tags, e.effective().serving() ? 1 : 0));
+            String name = e.target().name();
+            TargetGauges g = gauges.get(name);
+            if (g == null || !g.group.equals(e.target().group())) {
+                if (g != null) {
+                    g.remove(registry);
+                }
+                g = new TargetGauges(registry, name, e.target().group());
+                gauges.put(name, g);
             }
+            g.state = e.effective();
+            seen.put(name, g);
+        }
+        gauges.entrySet().removeIf(entry -> {
+            if (!seen.containsKey(entry.getKey())) {
+                entry.getValue().remove(registry);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** One target's gauges: {@code vigil_health_target_up} and one {@code vigil_health_target_state} per state. */
+    private static final class TargetGauges {
+        final String group;
+        final List<Meter.Id> ids = new ArrayList<>();
+        volatile State state = State.UNKNOWN;
+
+        TargetGauges(MeterRegistry registry, String target, String group) {
+            this.group = group;
+            Tags tags = Tags.of("target", target, "group", group);
+            ids.add(Gauge.builder("vigil.health.target.up", this,
+                    g -> g.state == State.UNKNOWN ? Double.NaN : g.state.serving() ? 1 : 0)
+                    .description("1 while the target is UP or DEGRADED, 0 while DOWN or UNREACHABLE")
+                    .tags(tags).register(registry).getId());
             for (State s : State.values()) {
-                stateRows.add(MultiGauge.Row.of(tags.and("state", s.name()), e.effective() == s ? 1 : 0));
+                ids.add(Gauge.builder("vigil.health.target.state", this, g -> g.state == s ? 1 : 0)
+                        .description("1 for the target's current state (label state)")
+                        .tags(tags.and("state", s.name())).register(registry).getId());
             }
         }
-        up.register(upRows, true);
-        state.register(stateRows, true);
+
+        void remove(MeterRegistry registry) {
+            ids.forEach(registry::remove);
+        }
     }
 
     private static Duration ms(long millis) {
