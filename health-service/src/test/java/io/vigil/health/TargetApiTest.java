@@ -1,6 +1,7 @@
 package io.vigil.health;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -8,10 +9,16 @@ import static org.hamcrest.Matchers.hasItem;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vigil.health.domain.CheckResult;
+import io.vigil.health.domain.State;
+import io.vigil.health.schedule.RetentionJob;
+import io.vigil.health.store.ResultStore;
 import io.vigil.testing.ApiKeys;
 import io.vigil.testing.RedisServerResource;
 
@@ -146,6 +153,31 @@ class TargetApiTest {
         api.as(ApiKeys.ADMIN).body(Map.of("title", "x", "targets", List.of("mw-target"))).post("/api/v1/maintenance")
                 .then().statusCode(400).body("errors[0].field", equalTo("endsAt"));
         api.deleteTarget("mw-target");
+    }
+
+    @Inject
+    ResultStore results;
+
+    @Inject
+    RetentionJob retention;
+
+    @Test
+    void resultsPastTheirRetentionArePurged() {
+        long now = System.currentTimeMillis();
+        long eightDaysAgo = now - 8L * 86_400_000;
+        results.add(new CheckResult("purge-me", "default", eightDaysAgo, State.UP, 5, null, false, false));
+        results.add(new CheckResult("purge-me", "default", now - 60_000, State.DOWN, 7, "x", false, false));
+        results.flush();
+        assertThat(results.history("purge-me", 0, now + 1, 10)).hasSize(2);
+        retention.purgeNow();
+        assertThat(results.history("purge-me", 0, now + 1, 10)).extracting(CheckResult::outcome)
+                .containsExactly(State.DOWN);
+    }
+
+    @Test
+    void aWrongJsonTypeIsA400NotA500() {
+        api.as(ApiKeys.ADMIN).body("{\"name\":\"typed\",\"type\":\"http\",\"url\":\"http://127.0.0.1:9/\",\"intervalMs\":\"soon\"}")
+                .post("/api/v1/targets").then().statusCode(400).contentType(containsString("application/problem+json"));
     }
 
     private void rejected(Map<String, Object> target, String field, String detail) {

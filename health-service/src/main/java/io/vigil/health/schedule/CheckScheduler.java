@@ -196,9 +196,14 @@ public class CheckScheduler {
                 Instant.ofEpochMilli(p.checkedAt()).toString(), p.latencyMs(), target.dependsOn(),
                 target.spec().labels());
         events.publish(p.eventId(), t);
-        results.saveTransition(p.eventId(), t, p.checkedAt());
         states.ackTransition(target.name(), p.seq());
         meters.transition(p.to());
+        try {
+            // After the acknowledgement: a MongoDB outage must not make the event be published again.
+            results.saveTransition(p.eventId(), t, p.checkedAt());
+        } catch (RuntimeException e) {
+            warn("storing the transition of " + target.name() + " (published)", e);
+        }
         Log.infof("%s: %s -> %s (%s)", target.name(), p.from(), p.to(), reason);
     }
 
