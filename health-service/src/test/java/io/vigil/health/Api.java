@@ -48,7 +48,7 @@ final class Api {
 
     List<Map<String, Object>> transitions(String target) {
         return as(ApiKeys.READER).queryParam("target", target).get("/api/v1/transitions").then().statusCode(200)
-                .extract().jsonPath().getList("$");
+                .extract().jsonPath().getList("items");
     }
 
     static Map<String, Object> http(String name, String url, long intervalMs) {

@@ -75,7 +75,17 @@ class CheckingTest {
             // History, uptime and the transitions of the window agree with what happened.
             Await.until("results in MongoDB", 5_000, () -> api.as(ApiKeys.READER)
                     .get("/api/v1/targets/http-updown/history").then().extract().jsonPath()
-                    .getList("findAll { it.outcome == 'DOWN' }").size() > 0);
+                    .getList("items.findAll { it.outcome == 'DOWN' }").size() > 0);
+            // Paged newest first: the next page continues where the first ended.
+            JsonPath first = api.as(ApiKeys.READER).queryParam("limit", 2).get("/api/v1/targets/http-updown/history")
+                    .then().statusCode(200).extract().jsonPath();
+            assertThat(first.getList("items")).hasSize(2);
+            JsonPath second = api.as(ApiKeys.READER).queryParam("limit", 2)
+                    .queryParam("cursor", first.getString("nextCursor"))
+                    .get("/api/v1/targets/http-updown/history").then().statusCode(200).extract().jsonPath();
+            assertThat(second.getLong("items[0].checkedAt")).isLessThan(first.getLong("items[1].checkedAt"));
+            api.as(ApiKeys.READER).queryParam("cursor", "bogus!").get("/api/v1/targets/http-updown/history").then()
+                    .statusCode(400);
             JsonPath uptime = api.as(ApiKeys.READER).get("/api/v1/targets/http-updown/uptime").then().statusCode(200)
                     .extract().jsonPath();
             assertThat(uptime.getList("window")).containsExactly("1h", "24h", "7d", "30d");
@@ -134,10 +144,10 @@ class CheckingTest {
                 assertThat(api.state("quick-" + i)).isEqualTo("UP");
                 JsonPath h = api.as(ApiKeys.READER).get("/api/v1/targets/quick-" + i + "/history").then().extract().jsonPath();
                 // Within their own 300 ms timeout (plus slack on a busy machine), never the hung one's 2 s.
-                assertThat(h.getList("latencyMs", Long.class)).allMatch(ms -> ms < 1000);
+                assertThat(h.getList("items.latencyMs", Long.class)).allMatch(ms -> ms < 1000);
             }
             JsonPath hh = api.as(ApiKeys.READER).get("/api/v1/targets/hung/history").then().extract().jsonPath();
-            assertThat(hh.getList("latencyMs", Long.class)).allMatch(ms -> ms < 3000);
+            assertThat(hh.getList("items.latencyMs", Long.class)).allMatch(ms -> ms < 3000);
             api.deleteTarget("hung");
             for (int i = 0; i < 10; i++) {
                 api.deleteTarget("quick-" + i);

@@ -65,7 +65,7 @@ class DependencyTest {
             // Unreachable time is marked in the history (and left out of uptime).
             Await.until("blocked results stored", 5_000, () -> api.as(ApiKeys.READER)
                     .get("/api/v1/targets/dep-api/history").then().extract().jsonPath()
-                    .getList("findAll { it.blocked == true }").size() > 0);
+                    .getList("items.findAll { it.blocked == true }").size() > 0);
 
             // The parent recovers; one child is fine, the other still fails on its own.
             stub.answer("/dep-api", 200);

@@ -56,25 +56,11 @@ class FleetIT {
                 replicas.add(replica);
                 replica.start(Duration.ofSeconds(90));
             }
-            Await.until("every target checked", 20_000, () -> {
-                for (int i = 0; i < TARGETS; i++) {
-                    if (stub.count("/t" + i) < 2) {
-                        return false;
-                    }
-                }
-                return true;
-            });
+            int[] none = new int[TARGETS];
+            Await.until("every target checked", 20_000, () -> allAbove(stub, none, 2));
 
             // Once per interval across both replicas: over ~6 intervals, about 6 requests per target, not 12.
-            int[] before = counts(stub);
-            long t0 = System.currentTimeMillis();
-            Await.until("six intervals", 20_000, () -> System.currentTimeMillis() - t0 >= 6 * INTERVAL_MS);
-            int[] after = counts(stub);
-            double intervals = (System.currentTimeMillis() - t0) / (double) INTERVAL_MS;
-            for (int i = 0; i < TARGETS; i++) {
-                assertThat((double) (after[i] - before[i])).as("checks of fleet-" + i)
-                        .isBetween(intervals - 2, intervals + 1);
-            }
+            assertOncePerInterval(stub, 6, "both replicas");
             // Both replicas took part.
             assertThat(checksRun(replicas.get(0))).isPositive();
             assertThat(checksRun(replicas.get(1))).isPositive();
@@ -85,15 +71,7 @@ class FleetIT {
             }
             Await.until("a DOWN event per target", 20_000, () -> downEvents(redis) >= TARGETS);
             int[] mark = counts(stub);
-            Await.until("three more intervals", 20_000, () -> {
-                int[] now = counts(stub);
-                for (int i = 0; i < TARGETS; i++) {
-                    if (now[i] < mark[i] + 3) {
-                        return false;
-                    }
-                }
-                return true;
-            });
+            Await.until("three more intervals", 20_000, () -> allAbove(stub, mark, 3));
             List<String> events = transitionPayloads(redis);
             for (int i = 0; i < TARGETS; i++) {
                 String target = "\"target\":\"fleet-" + i + "\"";
@@ -108,30 +86,38 @@ class FleetIT {
             replicas.get(0).kill();
             int[] atKill = counts(stub);
             long killedAt = System.currentTimeMillis();
-            Await.until("every target checked again", 10_000, () -> {
-                int[] now = counts(stub);
-                for (int i = 0; i < TARGETS; i++) {
-                    if (now[i] <= atKill[i]) {
-                        return false;
-                    }
-                }
-                return true;
-            });
+            Await.until("every target checked again", 10_000, () -> allAbove(stub, atKill, 1));
             assertThat(System.currentTimeMillis() - killedAt).isLessThan(INTERVAL_MS + 1000);
             // And it keeps checking at the same rate alone.
-            int[] alone = counts(stub);
-            long t1 = System.currentTimeMillis();
-            Await.until("four intervals", 20_000, () -> System.currentTimeMillis() - t1 >= 4 * INTERVAL_MS);
-            int[] end = counts(stub);
-            double n = (System.currentTimeMillis() - t1) / (double) INTERVAL_MS;
-            for (int i = 0; i < TARGETS; i++) {
-                assertThat((double) (end[i] - alone[i])).as("checks of fleet-" + i + " by the survivor")
-                        .isBetween(n - 2, n + 1);
-            }
+            assertOncePerInterval(stub, 4, "the survivor");
         } finally {
             replicas.forEach(ServiceProcess::kill);
             mongo.shutdownNow();
         }
+    }
+
+    /** Over about {@code intervals} intervals, each target gets one request per interval (within a tick's slack). */
+    static void assertOncePerInterval(Stub stub, int intervals, String who) {
+        int[] before = counts(stub);
+        long t0 = System.currentTimeMillis();
+        Await.until(intervals + " intervals", 30_000, () -> System.currentTimeMillis() - t0 >= intervals * INTERVAL_MS);
+        int[] after = counts(stub);
+        double n = (System.currentTimeMillis() - t0) / (double) INTERVAL_MS;
+        for (int i = 0; i < TARGETS; i++) {
+            assertThat((double) (after[i] - before[i])).as("checks of fleet-" + i + " by " + who)
+                    .isBetween(n - 2, n + 1);
+        }
+    }
+
+    /** Whether every target got at least {@code delta} requests since {@code base}. */
+    static boolean allAbove(Stub stub, int[] base, int delta) {
+        int[] now = counts(stub);
+        for (int i = 0; i < TARGETS; i++) {
+            if (now[i] < base[i] + delta) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int[] counts(Stub stub) {

@@ -101,14 +101,14 @@ public class TargetResource {
     @GET
     @Path("/{name}/history")
     @RolesAllowed(Roles.READER)
-    @Operation(summary = "Check results of a target, newest first (window=1h|24h|7d|30d or from/to; before= pages)")
-    public List<CheckResult> history(@PathParam("name") String name, @QueryParam("window") String window,
-            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("before") String before,
+    @Operation(summary = "Check results of a target, newest first (window=1h|24h|7d|30d or from/to), paged")
+    public Page<CheckResult> history(@PathParam("name") String name, @QueryParam("window") String window,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("cursor") String cursor,
             @QueryParam("limit") @DefaultValue("100") int limit) {
         target(name);
         Windows w = Windows.parse(window, from, to, "24h");
-        long end = before == null ? w.to() : Math.min(w.to(), Windows.instant("before", before));
-        return results.history(name, w.from(), end, Windows.limit(limit));
+        int n = Windows.limit(limit);
+        return Page.of(results.history(name, w.from(), Page.before(cursor, w.to()), n), n, CheckResult::checkedAt);
     }
 
     @GET

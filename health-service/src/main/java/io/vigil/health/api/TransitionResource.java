@@ -1,7 +1,5 @@
 package io.vigil.health.api;
 
-import java.util.List;
-
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -31,11 +29,13 @@ public class TransitionResource {
 
     @GET
     @RolesAllowed(Roles.READER)
-    @Operation(summary = "Transitions of a window (window=1h|24h|7d|30d or from/to), newest first, optionally of one target")
-    public List<StoredTransition> list(@QueryParam("window") String window, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("target") String target,
+    @Operation(summary = "Transitions of a window (window=1h|24h|7d|30d or from/to), newest first, optionally of one target, paged")
+    public Page<StoredTransition> list(@QueryParam("window") String window, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("target") String target, @QueryParam("cursor") String cursor,
             @QueryParam("limit") @DefaultValue("500") int limit) {
         Windows w = Windows.parse(window, from, to, "24h");
-        return results.transitions(w.from(), w.to(), target, Windows.limit(limit));
+        int n = Windows.limit(limit);
+        return Page.of(results.transitions(w.from(), Page.before(cursor, w.to()), target, n), n,
+                t -> java.time.Instant.parse(t.checkedAt()).toEpochMilli());
     }
 }
