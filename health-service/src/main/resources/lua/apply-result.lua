@@ -10,6 +10,9 @@
 -- ARGV[8]  1 when a maintenance window mutes the target (it publishes nothing)
 -- ARGV[9]  a fresh random epoch, kept only if the target has none (event ids are epoch + sequence)
 -- ARGV[10] publish lease (ms)
+-- KEYS[2]  vigil:h:{t:<target>}:hours   HASH <hourStart>:n / :up / :w  (the status page's 24 h bars)
+-- KEYS[3]  vigil:h:{t:<target>}:recent  LIST latest latencies, newest first (the page's sparkline), 40 kept
+-- ARGV[11] start of this result's hour (epoch ms)
 -- Returns  { state, epoch, pSeq, pFrom, pTo, pReason, pAt, pLatency } where p* are '' when nothing is to be published.
 local key = KEYS[1]
 local outcome = ARGV[1]
@@ -36,6 +39,22 @@ redis.call('HSET', key, 'state', newState, 'streak', streak, 'streakOutcome', ou
   'reason', ARGV[4], 'checkedAt', ARGV[5], 'latencyMs', ARGV[6], 'blocked', ARGV[7], 'muted', ARGV[8])
 if newState ~= state then redis.call('HSET', key, 'since', ARGV[5]) end
 if outcome ~= 'UP' then redis.call('HSET', key, 'lastError', ARGV[4], 'lastErrorAt', ARGV[5]) end
+
+-- The page's 24 h bars: counted results (not UNREACHABLE, not in maintenance), those UP or DEGRADED, the worst.
+local hour = ARGV[11]
+local shown = outcome
+if ARGV[7] == '1' then shown = 'UNREACHABLE' end
+local shownRank = { UNKNOWN = 0, UP = 1, DEGRADED = 2, UNREACHABLE = 3, DOWN = 4 }
+if ARGV[7] == '0' and ARGV[8] == '0' then
+  redis.call('HINCRBY', KEYS[2], hour .. ':n', 1)
+  if outcome ~= 'DOWN' then redis.call('HINCRBY', KEYS[2], hour .. ':up', 1) end
+end
+local worst = redis.call('HGET', KEYS[2], hour .. ':w')
+if (not worst) or shownRank[shown] > shownRank[worst] then redis.call('HSET', KEYS[2], hour .. ':w', shown) end
+local old = tostring(tonumber(hour) - 25 * 3600000)
+redis.call('HDEL', KEYS[2], old .. ':n', old .. ':up', old .. ':w')
+redis.call('LPUSH', KEYS[3], ARGV[6])
+redis.call('LTRIM', KEYS[3], 0, 39)
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

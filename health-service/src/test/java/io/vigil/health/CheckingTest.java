@@ -77,6 +77,8 @@ class CheckingTest {
                     .get("/api/v1/targets/http-updown/history").then().extract().jsonPath()
                     .getList("items.findAll { it.outcome == 'DOWN' }").size() > 0);
             // Paged newest first: the next page continues where the first ended.
+            Await.until("four results stored", 10_000, () -> api.as(ApiKeys.READER)
+                    .get("/api/v1/targets/http-updown/history").then().extract().jsonPath().getList("items").size() >= 4);
             JsonPath first = api.as(ApiKeys.READER).queryParam("limit", 2).get("/api/v1/targets/http-updown/history")
                     .then().statusCode(200).extract().jsonPath();
             assertThat(first.getList("items")).hasSize(2);
@@ -93,6 +95,7 @@ class CheckingTest {
             assertThat(uptime.getLong("[0].p99Ms")).isGreaterThanOrEqualTo(uptime.getLong("[0].p50Ms"));
             assertThat(api.transitions("http-updown")).extracting(m -> m.get("from") + "->" + m.get("to"))
                     .containsExactly("UP->DOWN", "UNKNOWN->UP");
+        } finally {
             api.deleteTarget("http-updown");
         }
     }

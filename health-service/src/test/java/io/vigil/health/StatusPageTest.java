@@ -53,9 +53,11 @@ class StatusPageTest {
                     .contains("data-group=\"storefront\"")
                     .contains("Search is slow for some users")
                     .contains("data-incident=\"" + incident + "\"");
-            assertThat(banner(dom)).as("no banner while nothing is down").contains("hidden");
-            assertThat(dom).contains("<polyline"); // response-time sparkline
-            assertThat(dom).contains("class=\"b-UP\""); // 24 h bars
+            assertThat(banner(dom)).as("no banner for these targets while they are up").doesNotContain("page-");
+            String row = row(dom, "page-web");
+            assertThat(row).contains("<polyline"); // response-time sparkline
+            assertThat(row).contains("class=\"b-"); // the current hour's uptime bar has results
+            assertThat(row).contains("UTC: no data"); // and the hours before it none
 
             stub.answer("/web", 503);
             Await.until("page-web DOWN", 10_000, () -> api.state("page-web").equals("DOWN"));
@@ -63,13 +65,20 @@ class StatusPageTest {
                     .then().extract().jsonPath().getString("banner") != null);
             dom = render("down");
             assertThat(dom).contains("data-target=\"page-web\" data-state=\"DOWN\"");
-            assertThat(banner(dom)).doesNotContain("hidden").contains("page-web is down");
+            assertThat(banner(dom)).doesNotContain("hidden").contains("page-web");
             assertThat(dom).contains("[STATUS] == 200");
 
             api.as(ApiKeys.ADMIN).body(Map.of("message", "fixed")).post("/api/v1/incidents/" + incident + "/resolve");
             api.deleteTarget("page-web");
             api.deleteTarget("page-search");
         }
+    }
+
+    /** The markup of one target's row on the page. */
+    private static String row(String dom, String target) {
+        int start = dom.indexOf("data-target=\"" + target + "\"");
+        int end = dom.indexOf("data-target=", start + 1);
+        return dom.substring(start, end < 0 ? dom.length() : end);
     }
 
     private static String banner(String dom) {

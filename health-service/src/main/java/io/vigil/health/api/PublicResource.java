@@ -3,6 +3,7 @@ package io.vigil.health.api;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
@@ -15,7 +16,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.vigil.common.problem.ProblemException;
-import io.vigil.health.domain.CheckResult;
 import io.vigil.health.domain.FleetStatus;
 import io.vigil.health.domain.Incident;
 import io.vigil.health.domain.Maintenance;
@@ -24,11 +24,12 @@ import io.vigil.health.probe.ResourceMonitor;
 import io.vigil.health.schedule.CheckScheduler;
 import io.vigil.health.schedule.MaintenanceCalendar;
 import io.vigil.health.store.IncidentStore;
-import io.vigil.health.store.ResultStore;
+import io.vigil.health.store.StateStore;
 
 /**
  * What the public status page ({@code /}) and README badges read: no API key, like the probes. The page's JSON is
- * computed at most every two seconds, whatever the number of open pages.
+ * computed at most every two seconds, whatever the number of open pages, from Redis only (states, hourly counters and
+ * recent latencies in two pipelined round trips), so it stays cheap with thousands of targets.
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,7 +38,6 @@ public class PublicResource {
 
     private static final long DAY_MS = 86_400_000L;
     private static final int BARS = 24;
-    private static final int SPARK_POINTS = 40;
     private static final long CACHE_MS = 2_000;
 
     /** One hour of the 24 h uptime bar: uptime % (null without counted results) and the worst outcome. */
@@ -62,17 +62,17 @@ public class PublicResource {
     }
 
     private final CheckScheduler scheduler;
-    private final ResultStore results;
+    private final StateStore states;
     private final IncidentStore incidents;
     private final MaintenanceCalendar calendar;
     private final ResourceMonitor resources;
     private volatile Page cached;
     private volatile long cachedAt;
 
-    public PublicResource(CheckScheduler scheduler, ResultStore results, IncidentStore incidents,
+    public PublicResource(CheckScheduler scheduler, StateStore states, IncidentStore incidents,
             MaintenanceCalendar calendar, ResourceMonitor resources) {
         this.scheduler = scheduler;
-        this.results = results;
+        this.states = states;
         this.incidents = incidents;
         this.calendar = calendar;
         this.resources = resources;
@@ -124,12 +124,14 @@ public class PublicResource {
 
     private Page build(long now) {
         FleetStatus fleet = scheduler.status();
+        Map<String, StateStore.Recent> recent = states.recent(
+                fleet.entries().stream().map(e -> e.target().name()).toList());
         List<PageGroup> groups = new ArrayList<>();
         List<String> down = new ArrayList<>();
         for (FleetStatus.Group g : fleet.groups()) {
             List<PageTarget> targets = new ArrayList<>();
             for (FleetStatus.Entry e : g.entries()) {
-                targets.add(target(e, now));
+                targets.add(target(e, recent.get(e.target().name()), now));
                 if (e.effective() == State.DOWN) {
                     down.add(e.target().name());
                 }
@@ -148,39 +150,30 @@ public class PublicResource {
                 calendar.windows(), resources.report());
     }
 
-    private PageTarget target(FleetStatus.Entry e, long now) {
-        long from = now - DAY_MS;
-        List<CheckResult> day = results.window(e.target().name(), from, now + 1);
-        long hour = DAY_MS / BARS;
-        long[] counted = new long[BARS];
-        long[] up = new long[BARS];
-        State[] worst = new State[BARS];
+    /** 24 one-hour bars (the current hour last) from the counters apply-result.lua keeps in Redis. */
+    private PageTarget target(FleetStatus.Entry e, StateStore.Recent recent, long now) {
+        long hour = StateStore.HOUR_MS;
+        long current = now - now % hour;
         long allCounted = 0;
         long allUp = 0;
-        for (CheckResult r : day) {
-            int i = (int) Math.min(BARS - 1, Math.max(0, (r.checkedAt() - from) / hour));
-            State s = r.blocked() ? State.UNREACHABLE : r.outcome();
-            worst[i] = worst[i] == null ? s : State.worst(worst[i], s);
-            if (r.blocked() || r.muted()) {
-                continue;
-            }
-            counted[i]++;
-            allCounted++;
-            if (r.outcome().serving()) {
-                up[i]++;
-                allUp++;
-            }
-        }
         List<Bar> bars = new ArrayList<>(BARS);
-        for (int i = 0; i < BARS; i++) {
-            bars.add(new Bar(Instant.ofEpochMilli(from + i * hour).toString(),
-                    counted[i] == 0 ? null : 100.0 * up[i] / counted[i], worst[i]));
+        for (int i = BARS - 1; i >= 0; i--) {
+            long start = current - i * hour;
+            long counted = number(recent.hours().get(start + ":n"));
+            long up = number(recent.hours().get(start + ":up"));
+            String worst = recent.hours().get(start + ":w");
+            allCounted += counted;
+            allUp += up;
+            bars.add(new Bar(Instant.ofEpochMilli(start).toString(), counted == 0 ? null : 100.0 * up / counted,
+                    worst == null ? null : State.valueOf(worst)));
         }
-        List<Long> latencies = day.subList(Math.max(0, day.size() - SPARK_POINTS), day.size()).stream()
-                .map(CheckResult::latencyMs).toList();
         return new PageTarget(e.target().name(), e.effective(), e.reason(), e.blockedBy(), e.maintenance(),
                 TargetStatus.iso(e.own().checkedAt()), e.own().latencyMs(), e.own().lastError(),
                 TargetStatus.iso(e.own().lastErrorAt()), allCounted == 0 ? null : 100.0 * allUp / allCounted, bars,
-                latencies);
+                recent.latencies());
+    }
+
+    private static long number(String s) {
+        return s == null ? 0 : Long.parseLong(s);
     }
 }

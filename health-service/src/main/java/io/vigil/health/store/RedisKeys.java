@@ -20,6 +20,16 @@ public final class RedisKeys {
         return "vigil:h:{t:" + target + "}:state";
     }
 
+    /** HASH of one target's last 25 hours for the status page: {@code <hourStart>:n}, {@code :up}, {@code :w}. */
+    public static String hours(String target) {
+        return "vigil:h:{t:" + target + "}:hours";
+    }
+
+    /** LIST of one target's latest 40 latencies (ms), newest first: the status page's sparkline. */
+    public static String recent(String target) {
+        return "vigil:h:{t:" + target + "}:recent";
+    }
+
     private RedisKeys() {
     }
 }

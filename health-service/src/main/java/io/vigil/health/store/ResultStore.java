@@ -148,17 +148,6 @@ public class ResultStore {
                 percentile(latencies, 0.50), percentile(latencies, 0.95), percentile(latencies, 0.99));
     }
 
-    /** Results of one target over a window, oldest first, only the fields the status page draws. */
-    public List<CheckResult> window(String target, long from, long to) {
-        List<CheckResult> out = new ArrayList<>();
-        for (Document d : results().find(Filters.and(Filters.eq("target", target), range(from, to)))
-                .projection(Projections.include("target", "group", "at", "outcome", "latencyMs", "blocked", "muted"))
-                .sort(Sorts.ascending("at"))) {
-            out.add(toResult(d));
-        }
-        return out;
-    }
-
     /** Published transitions with {@code from <= at < to}, newest first, optionally of one target. */
     public List<StoredTransition> transitions(long from, long to, String target, int limit) {
         Bson filter = target == null ? range(from, to) : Filters.and(Filters.eq("target", target), range(from, to));

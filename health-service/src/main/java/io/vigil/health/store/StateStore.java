@@ -31,6 +31,7 @@ public class StateStore {
     private static final LuaScript ACK_TRANSITION = LuaScript.load("lua/ack-transition.lua");
     /** How long a replica may take to publish a transition before another one publishes it instead. */
     private static final long PUBLISH_LEASE_MS = 10_000;
+    public static final long HOUR_MS = 3_600_000;
 
     private final ReactiveRedisDataSource reactive;
     private final RedisDataSource redis;
@@ -74,7 +75,7 @@ public class StateStore {
     public void remove(String name) {
         redis.sortedSet(String.class).zrem(RedisKeys.DUE, name);
         redis.hash(String.class).hdel(RedisKeys.INTERVALS, name);
-        redis.key().del(RedisKeys.state(name));
+        redis.key().del(RedisKeys.state(name), RedisKeys.hours(name), RedisKeys.recent(name));
     }
 
     /** What {@code apply-result.lua} decided: the new state and, if any, a transition to publish. */
@@ -87,10 +88,12 @@ public class StateStore {
 
     public Applied apply(Target target, State outcome, String reason, long checkedAt, long latencyMs, boolean blocked,
             boolean muted) {
-        Response r = APPLY_RESULT.run(reactive, List.of(RedisKeys.state(target.name())), List.of(outcome.name(),
+        long hour = checkedAt - checkedAt % HOUR_MS;
+        Response r = APPLY_RESULT.run(reactive, List.of(RedisKeys.state(target.name()), RedisKeys.hours(target.name()),
+                RedisKeys.recent(target.name())), List.of(outcome.name(),
                 Integer.toString(target.spec().failureThreshold()), Integer.toString(target.spec().successThreshold()),
                 reason == null ? "" : reason, Long.toString(checkedAt), Long.toString(latencyMs), blocked ? "1" : "0",
-                muted ? "1" : "0", UUID.randomUUID().toString(), Long.toString(PUBLISH_LEASE_MS)))
+                muted ? "1" : "0", UUID.randomUUID().toString(), Long.toString(PUBLISH_LEASE_MS), Long.toString(hour)))
                 .await().atMost(TIMEOUT);
         State state = State.valueOf(r.get(0).toString());
         String seq = r.get(2).toString();
@@ -126,6 +129,35 @@ public class StateStore {
         List<Response> responses = reactive.getRedis().batch(requests).await().atMost(TIMEOUT);
         for (int i = 0; i < names.size(); i++) {
             out.put(names.get(i), TargetState.fromHash(names.get(i), RedisHashes.toMap(responses.get(i))));
+        }
+        return out;
+    }
+
+    /** What the status page draws per target: hour fields of the last 25 h and the latest latencies, oldest first. */
+    public record Recent(Map<String, String> hours, List<Long> latencies) {
+    }
+
+    /** The page data of the named targets, in one pipelined round trip. */
+    public Map<String, Recent> recent(List<String> names) {
+        Map<String, Recent> out = new LinkedHashMap<>();
+        if (names.isEmpty()) {
+            return out;
+        }
+        List<Request> requests = new ArrayList<>(names.size() * 2);
+        for (String name : names) {
+            requests.add(Request.cmd(Command.HGETALL).arg(RedisKeys.hours(name)));
+            requests.add(Request.cmd(Command.LRANGE).arg(RedisKeys.recent(name)).arg(0).arg(-1));
+        }
+        List<Response> responses = reactive.getRedis().batch(requests).await().atMost(TIMEOUT);
+        for (int i = 0; i < names.size(); i++) {
+            Response list = responses.get(2 * i + 1);
+            List<Long> latencies = new ArrayList<>(list == null ? 0 : list.size());
+            if (list != null) {
+                for (int j = list.size() - 1; j >= 0; j--) {
+                    latencies.add(list.get(j).toLong());
+                }
+            }
+            out.put(names.get(i), new Recent(RedisHashes.toMap(responses.get(2 * i)), latencies));
         }
         return out;
     }
