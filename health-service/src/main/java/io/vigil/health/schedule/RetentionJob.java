@@ -1,0 +1,57 @@
+package io.vigil.health.schedule;
+
+import java.util.Date;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.vigil.health.config.HealthConfig;
+import io.vigil.health.store.IncidentStore;
+import io.vigil.health.store.ResultStore;
+
+/** Writes buffered results to MongoDB every second and purges what is past its retention (no TTL monitor embedded). */
+@ApplicationScoped
+public class RetentionJob {
+
+    private final ResultStore results;
+    private final IncidentStore incidents;
+    private final HealthConfig config;
+    private long lastWarning;
+
+    public RetentionJob(ResultStore results, IncidentStore incidents, HealthConfig config) {
+        this.results = results;
+        this.incidents = incidents;
+        this.config = config;
+    }
+
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void flush() {
+        try {
+            while (results.flush() == 5000) {
+                // drain a backlog in batches
+            }
+        } catch (RuntimeException e) {
+            long now = System.currentTimeMillis();
+            if (now - lastWarning > 10_000) {
+                lastWarning = now;
+                Log.warnf("writing check results to MongoDB (kept for the next try): %s", e.getMessage());
+            }
+        }
+    }
+
+    @Scheduled(every = "${vigil.health.retention.purge-interval}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purge() {
+        purgeNow();
+    }
+
+    public long purgeNow() {
+        long deleted = results.purgeExpired(new Date())
+                + incidents.purge(System.currentTimeMillis() - config.retention().incidents().toMillis());
+        if (deleted > 0) {
+            Log.infof("purged %d expired health records", deleted);
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,201 @@
+package io.vigil.health.store;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.vigil.health.config.HealthConfig;
+import io.vigil.health.domain.CheckResult;
+import io.vigil.health.domain.State;
+import io.vigil.health.domain.Transition;
+import io.vigil.health.domain.UptimeStats;
+
+/**
+ * Check results ({@code health_results}, 7 days) and published transitions ({@code health_transitions}, 90 days) in
+ * MongoDB. Results are buffered and written in batches once a second (a thousand targets at 10 s are 100 inserts a
+ * second); a transition is an upsert by its event id, so a republished one is stored once. Retention: a TTL index on
+ * {@code expireAt} for a real MongoDB plus the scheduled purge ({@code RetentionJob}) for the embedded one.
+ */
+@ApplicationScoped
+public class ResultStore {
+
+    /** Results kept in memory at most while MongoDB is unreachable; older ones are dropped first. */
+    private static final int MAX_BUFFERED = 200_000;
+
+    private final MongoClient mongo;
+    private final String database;
+    private final HealthConfig config;
+    private final ConcurrentLinkedQueue<Document> buffer = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger buffered = new AtomicInteger();
+
+    public ResultStore(MongoClient mongo, @ConfigProperty(name = "quarkus.mongodb.database") String database,
+            HealthConfig config) {
+        this.mongo = mongo;
+        this.database = database;
+        this.config = config;
+    }
+
+    void createIndexes(@Observes StartupEvent event) {
+        try {
+            results().createIndex(Indexes.ascending("target", "at"));
+            results().createIndex(Indexes.ascending("expireAt"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+            transitions().createIndex(Indexes.ascending("at"));
+            transitions().createIndex(Indexes.ascending("target", "at"));
+            transitions().createIndex(Indexes.ascending("expireAt"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+        } catch (RuntimeException e) {
+            Log.warnf("index creation on health collections: %s", e.getMessage());
+        }
+    }
+
+    public void add(CheckResult r) {
+        Document d = new Document("target", r.target()).append("group", r.group()).append("at", new Date(r.checkedAt()))
+                .append("outcome", r.outcome().name()).append("latencyMs", r.latencyMs())
+                .append("blocked", r.blocked()).append("muted", r.muted())
+                .append("expireAt", new Date(r.checkedAt() + config.retention().results().toMillis()));
+        if (r.reason() != null) {
+            d.append("reason", r.reason());
+        }
+        buffer.add(d);
+        if (buffered.incrementAndGet() > MAX_BUFFERED && buffer.poll() != null) {
+            buffered.decrementAndGet();
+        }
+    }
+
+    /** Writes the buffered results; on failure they stay buffered for the next flush. */
+    public int flush() {
+        List<Document> batch = new ArrayList<>();
+        Document d;
+        while (batch.size() < 5000 && (d = buffer.poll()) != null) {
+            batch.add(d);
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        buffered.addAndGet(-batch.size());
+        try {
+            results().insertMany(batch);
+            return batch.size();
+        } catch (RuntimeException e) {
+            buffer.addAll(batch);
+            buffered.addAndGet(batch.size());
+            throw e;
+        }
+    }
+
+    public void saveTransition(String eventId, Transition t, long checkedAt) {
+        Document doc = new Document("_id", eventId).append("target", t.target()).append("group", t.group())
+                .append("from", t.from().name()).append("to", t.to().name()).append("reason", t.reason())
+                .append("at", new Date(checkedAt)).append("latencyMs", t.latencyMs())
+                .append("dependsOn", t.dependsOn()).append("labels", new Document(new java.util.HashMap<>(t.labels())))
+                .append("expireAt", new Date(checkedAt + config.retention().transitions().toMillis()));
+        transitions().replaceOne(Filters.eq("_id", eventId), doc, new ReplaceOptions().upsert(true));
+    }
+
+    /** Results of one target, newest first, with {@code from <= at < to}. */
+    public List<CheckResult> history(String target, long from, long to, int limit) {
+        List<CheckResult> out = new ArrayList<>();
+        for (Document d : results().find(Filters.and(Filters.eq("target", target), range(from, to)))
+                .sort(Sorts.descending("at")).limit(limit)) {
+            out.add(toResult(d));
+        }
+        return out;
+    }
+
+    /** Uptime and latency percentiles of one target over {@code [now - windowMs, now)}. */
+    public UptimeStats stats(String target, String window, long windowMs, long now) {
+        List<Document> docs = new ArrayList<>();
+        results().find(Filters.and(Filters.eq("target", target), range(now - windowMs, now + 1)))
+                .projection(Projections.include("outcome", "latencyMs", "blocked", "muted")).into(docs);
+        long counted = 0;
+        long up = 0;
+        long[] latencies = new long[docs.size()];
+        int n = 0;
+        for (Document d : docs) {
+            if (Boolean.TRUE.equals(d.getBoolean("blocked")) || Boolean.TRUE.equals(d.getBoolean("muted"))) {
+                continue;
+            }
+            counted++;
+            if (State.parse(d.getString("outcome"), State.DOWN).serving()) {
+                up++;
+            }
+            latencies[n++] = ((Number) d.get("latencyMs")).longValue();
+        }
+        latencies = Arrays.copyOf(latencies, n);
+        Arrays.sort(latencies);
+        return new UptimeStats(window, docs.size(), counted, counted == 0 ? null : 100.0 * up / counted,
+                percentile(latencies, 0.50), percentile(latencies, 0.95), percentile(latencies, 0.99));
+    }
+
+    /** Published transitions with {@code from <= at < to}, newest first, optionally of one target. */
+    public List<StoredTransition> transitions(long from, long to, String target, int limit) {
+        Bson filter = target == null ? range(from, to) : Filters.and(Filters.eq("target", target), range(from, to));
+        List<StoredTransition> out = new ArrayList<>();
+        for (Document d : transitions().find(filter).sort(Sorts.descending("at")).limit(limit)) {
+            out.add(new StoredTransition(d.getString("_id"), d.getString("target"), d.getString("group"),
+                    State.valueOf(d.getString("from")), State.valueOf(d.getString("to")), d.getString("reason"),
+                    d.getDate("at").toInstant().toString(), ((Number) d.get("latencyMs")).longValue()));
+        }
+        return out;
+    }
+
+    /** A transition as listed by the API. */
+    public record StoredTransition(String id, String target, String group, State from, State to, String reason,
+            String checkedAt, long latencyMs) {
+    }
+
+    public long purgeExpired(Date now) {
+        return results().deleteMany(Filters.lt("expireAt", now)).getDeletedCount()
+                + transitions().deleteMany(Filters.lt("expireAt", now)).getDeletedCount();
+    }
+
+    public void deleteTarget(String target) {
+        results().deleteMany(Filters.eq("target", target));
+    }
+
+    static Long percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return null;
+        }
+        return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    private static Bson range(long from, long to) {
+        return Filters.and(Filters.gte("at", new Date(from)), Filters.lt("at", new Date(to)));
+    }
+
+    private static CheckResult toResult(Document d) {
+        return new CheckResult(d.getString("target"), d.getString("group"), d.getDate("at").getTime(),
+                State.valueOf(d.getString("outcome")), ((Number) d.get("latencyMs")).longValue(), d.getString("reason"),
+                Boolean.TRUE.equals(d.getBoolean("blocked")), Boolean.TRUE.equals(d.getBoolean("muted")));
+    }
+
+    private MongoCollection<Document> results() {
+        return mongo.getDatabase(database).getCollection("health_results");
+    }
+
+    private MongoCollection<Document> transitions() {
+        return mongo.getDatabase(database).getCollection("health_transitions");
+    }
+}

@@ -1,0 +1,188 @@
+package io.vigil.health;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vigil.health.domain.CheckResult;
+import io.vigil.health.domain.State;
+import io.vigil.health.schedule.RetentionJob;
+import io.vigil.health.store.ResultStore;
+import io.vigil.testing.ApiKeys;
+import io.vigil.testing.RedisServerResource;
+
+/** Targets, incidents and maintenance through the API: CRUD, roles, and every kind of bad input as a 400 naming the field. */
+@QuarkusTest
+@QuarkusTestResource(RedisServerResource.class)
+class TargetApiTest {
+
+    final Api api = new Api();
+
+    @Test
+    void adminCreatesReadsReplacesAndDeletesATarget() {
+        Map<String, Object> t = Api.http("crud-api", "http://127.0.0.1:9/health", 10_000);
+        t.put("conditions", List.of("[STATUS] == any(200, 204)", "[BODY].status == UP"));
+        t.put("softConditions", List.of("[RESPONSE_TIME] < 300"));
+        t.put("group", "checkout");
+        t.put("labels", Map.of("team", "payments"));
+        api.createTarget(t);
+        api.as(ApiKeys.READER).get("/api/v1/targets/crud-api").then().statusCode(200)
+                .body("source", equalTo("api")).body("group", equalTo("checkout"))
+                .body("conditions[1]", equalTo("[BODY].status == UP")).body("labels.team", equalTo("payments"))
+                .body("method", equalTo("GET"));
+        api.as(ApiKeys.ADMIN).body(t).post("/api/v1/targets").then().statusCode(409);
+        t.put("intervalMs", 20_000);
+        api.as(ApiKeys.ADMIN).body(t).put("/api/v1/targets/crud-api").then().statusCode(200)
+                .body("intervalMs", equalTo(20_000));
+        api.as(ApiKeys.READER).get("/api/v1/targets").then().statusCode(200).body("name", hasItem("crud-api"));
+        api.as(ApiKeys.READER).get("/api/v1/status/targets/crud-api").then().statusCode(200)
+                .body("group", equalTo("checkout"));
+        api.as(ApiKeys.ADMIN).delete("/api/v1/targets/crud-api").then().statusCode(204);
+        api.as(ApiKeys.READER).get("/api/v1/targets/crud-api").then().statusCode(404)
+                .contentType(containsString("application/problem+json"));
+    }
+
+    @Test
+    void rolesAreEnforced() {
+        Map<String, Object> t = Api.http("roles-api", "http://127.0.0.1:9/", 10_000);
+        given().contentType("application/json").body(t).post("/api/v1/targets").then().statusCode(401);
+        api.as(ApiKeys.WRITER).body(t).post("/api/v1/targets").then().statusCode(403);
+        given().get("/api/v1/status").then().statusCode(401);
+        api.as(ApiKeys.READER).get("/api/v1/status").then().statusCode(200);
+        // The page data and badges are public, like the probes.
+        given().get("/api/v1/page").then().statusCode(200);
+        given().get("/").then().statusCode(200).contentType(containsString("text/html"));
+    }
+
+    @Test
+    void badInputIsA400NamingTheField() {
+        Map<String, Object> t = Api.http("bad-api", "http://127.0.0.1:9/", 10_000);
+        t.put("conditions", List.of("[STATUS] == 200", "[STATUS] =! 200"));
+        rejected(t, "conditions[1]", "[STATUS] =! 200");
+
+        t = Api.http("bad-api", "http://127.0.0.1:9/", 10_000);
+        t.put("softConditions", List.of("[RESPONSE_TYME] < 300"));
+        rejected(t, "softConditions[0]", "unknown placeholder");
+
+        t = Api.http("bad-api", "http://127.0.0.1:9/", 10_000);
+        t.put("type", "gopher");
+        rejected(t, "type", "gopher");
+
+        rejected(Api.http("bad-api", "http://127.0.0.1:9/", 100), "intervalMs", "at least");
+
+        rejected(Api.http("bad-api", "http://no-such-host.invalid/health", 10_000), "url", "does not resolve");
+
+        rejected(Api.http("bad-api", "redis://127.0.0.1:6379", 10_000), "url", "http or https");
+
+        t = Api.http("bad-api", "http://127.0.0.1:9/", 10_000);
+        t.put("dependsOn", List.of("nobody"));
+        rejected(t, "dependsOn[0]", "unknown target");
+
+        t = Api.http("bad-api", "http://127.0.0.1:9/", 10_000);
+        t.put("timeoutMs", 20_000);
+        rejected(t, "timeoutMs", "interval");
+
+        t = Api.http("bad api", "http://127.0.0.1:9/", 10_000);
+        rejected(t, "name", "letters");
+
+        api.as(ApiKeys.READER).get("/api/v1/targets/bad-api").then().statusCode(404);
+        api.as(ApiKeys.ADMIN).body("{\"name\": ").post("/api/v1/targets").then().statusCode(400)
+                .contentType(containsString("application/problem+json"));
+    }
+
+    @Test
+    void dependencyCyclesAreRefused() {
+        api.createTarget(Api.http("cycle-a", "http://127.0.0.1:9/", 10_000));
+        Map<String, Object> b = Api.http("cycle-b", "http://127.0.0.1:9/", 10_000);
+        b.put("dependsOn", List.of("cycle-a"));
+        api.createTarget(b);
+        Map<String, Object> a = Api.http("cycle-a", "http://127.0.0.1:9/", 10_000);
+        a.put("dependsOn", List.of("cycle-b"));
+        api.as(ApiKeys.ADMIN).body(a).put("/api/v1/targets/cycle-a").then().statusCode(400)
+                .body("errors[0].field", equalTo("dependsOn"));
+        // A parent with children cannot be deleted.
+        api.as(ApiKeys.ADMIN).delete("/api/v1/targets/cycle-a").then().statusCode(409);
+        api.deleteTarget("cycle-b");
+        api.deleteTarget("cycle-a");
+    }
+
+    @Test
+    void incidentsOpenGetUpdatesAndResolve() {
+        api.createTarget(Api.http("inc-target", "http://127.0.0.1:9/", 10_000));
+        String id = api.as(ApiKeys.ADMIN).body(Map.of("title", "Checkout errors", "message", "Looking into it",
+                "severity", "major", "targets", List.of("inc-target"))).post("/api/v1/incidents").then()
+                .statusCode(201).body("status", equalTo("investigating")).extract().path("id");
+        api.as(ApiKeys.ADMIN).body(Map.of("message", "Bad deploy found", "status", "identified"))
+                .post("/api/v1/incidents/" + id + "/updates").then().statusCode(200)
+                .body("status", equalTo("identified")).body("updates.size()", equalTo(2));
+        api.as(ApiKeys.READER).queryParam("status", "open").get("/api/v1/incidents").then().statusCode(200)
+                .body("id", hasItem(id));
+        api.as(ApiKeys.ADMIN).body(Map.of("message", "Rolled back")).post("/api/v1/incidents/" + id + "/resolve")
+                .then().statusCode(200).body("status", equalTo("resolved")).body("resolvedAt", org.hamcrest.Matchers.notNullValue());
+        api.as(ApiKeys.READER).queryParam("status", "resolved").get("/api/v1/incidents").then().body("id", hasItem(id));
+        api.as(ApiKeys.ADMIN).body(Map.of("message", "again")).post("/api/v1/incidents/" + id + "/updates").then()
+                .statusCode(409);
+        api.as(ApiKeys.ADMIN).body(Map.of("title", "x", "severity", "apocalyptic")).post("/api/v1/incidents").then()
+                .statusCode(400).body("errors[0].field", equalTo("severity"));
+        api.as(ApiKeys.ADMIN).body(Map.of("title", "x", "targets", List.of("inc-target", "ghost")))
+                .post("/api/v1/incidents").then().statusCode(400).body("errors[0].field", equalTo("targets[1]"));
+        api.deleteTarget("inc-target");
+    }
+
+    @Test
+    void maintenanceWindowsAreListedAndEnded() {
+        api.createTarget(Api.http("mw-target", "http://127.0.0.1:9/", 10_000));
+        String id = api.as(ApiKeys.ADMIN).body(Map.of("title", "DB upgrade", "targets", List.of("mw-target"),
+                "durationMs", 3_600_000)).post("/api/v1/maintenance").then().statusCode(201).extract().path("id");
+        api.as(ApiKeys.READER).queryParam("active", true).get("/api/v1/maintenance").then().body("id", hasItem(id));
+        api.as(ApiKeys.ADMIN).delete("/api/v1/maintenance/" + id).then().statusCode(200);
+        api.as(ApiKeys.READER).queryParam("active", true).get("/api/v1/maintenance").then()
+                .body("id", org.hamcrest.Matchers.not(hasItem(id)));
+        api.as(ApiKeys.READER).get("/api/v1/maintenance").then().body("id", hasItem(id));
+        api.as(ApiKeys.ADMIN).body(Map.of("title", "x", "targets", List.of("mw-target"))).post("/api/v1/maintenance")
+                .then().statusCode(400).body("errors[0].field", equalTo("endsAt"));
+        api.deleteTarget("mw-target");
+    }
+
+    @Inject
+    ResultStore results;
+
+    @Inject
+    RetentionJob retention;
+
+    @Test
+    void resultsPastTheirRetentionArePurged() {
+        long now = System.currentTimeMillis();
+        long eightDaysAgo = now - 8L * 86_400_000;
+        results.add(new CheckResult("purge-me", "default", eightDaysAgo, State.UP, 5, null, false, false));
+        results.add(new CheckResult("purge-me", "default", now - 60_000, State.DOWN, 7, "x", false, false));
+        results.flush();
+        assertThat(results.history("purge-me", 0, now + 1, 10)).hasSize(2);
+        retention.purgeNow();
+        assertThat(results.history("purge-me", 0, now + 1, 10)).extracting(CheckResult::outcome)
+                .containsExactly(State.DOWN);
+    }
+
+    @Test
+    void aWrongJsonTypeIsA400NotA500() {
+        api.as(ApiKeys.ADMIN).body("{\"name\":\"typed\",\"type\":\"http\",\"url\":\"http://127.0.0.1:9/\",\"intervalMs\":\"soon\"}")
+                .post("/api/v1/targets").then().statusCode(400).contentType(containsString("application/problem+json"));
+    }
+
+    private void rejected(Map<String, Object> target, String field, String detail) {
+        api.as(ApiKeys.ADMIN).body(target).post("/api/v1/targets").then().statusCode(400)
+                .contentType(containsString("application/problem+json"))
+                .body("errors[0].field", equalTo(field)).body("detail", containsString(detail));
+    }
+}
