@@ -62,7 +62,9 @@ public class EntryRoute {
             problem(ctx, e);
             return;
         }
-        cache.get(ns, key, load).subscribe().with(l -> respond(ctx, ns, key, l, withBody), t -> {
+        // loads finish on a loader thread: answer on the request's own context
+        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+        cache.get(ns, key, load).emitOn(run -> context.runOnContext(x -> run.run())).subscribe().with(l -> respond(ctx, ns, key, l, withBody), t -> {
             if (t instanceof ProblemException p) {
                 problem(ctx, p);
             } else {

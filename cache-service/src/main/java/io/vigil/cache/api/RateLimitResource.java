@@ -63,6 +63,7 @@ public class RateLimitResource {
 
     @POST
     @Path("/{policy}/{subject}")
+    @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.WRITER)
     @Operation(summary = "Take cost units for a subject: 200 allowed or 429 denied, with RateLimit headers")
     public Uni<RestResponse<DecisionView>> decide(@PathParam("policy") String policy,

@@ -20,8 +20,9 @@ import io.vigil.cache.config.CacheServiceConfig;
 import io.vigil.common.http.RequestIds;
 
 /**
- * Calls a namespace's loader URL (the caller's own service) for a missing key, guarded per namespace by a timeout,
- * a retry and a circuit breaker (SmallRye Fault Tolerance's programmatic {@link Guard}: one breaker per origin, so
+ * Calls a namespace's loader URL (the caller's own service) for a missing key, with a timeout (the HTTP client's
+ * request timeout: it abandons the exchange itself, where an interrupting guard timeout would leave the blocked
+ * call behind) and guarded per namespace by a retry and a circuit breaker (SmallRye Fault Tolerance's programmatic {@link Guard}: one breaker per origin, so
  * one failing origin does not shut the others out). 404 is an answer, not a failure: it neither retries nor counts
  * against the breaker.
  */
@@ -62,7 +63,6 @@ public class OriginClient {
 
     private Guard guard(String ns) {
         return Guard.create().withDescription("origin of namespace " + ns)
-                .withTimeout().duration(config.timeout().toMillis(), ChronoUnit.MILLIS).done()
                 .withRetry().maxRetries(config.maxRetries()).delay(50, ChronoUnit.MILLIS).jitter(25, ChronoUnit.MILLIS)
                 .abortOn(NotFound.class).done()
                 .withCircuitBreaker().requestVolumeThreshold(config.breakerVolume())
@@ -83,11 +83,13 @@ public class OriginClient {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new OriginFailure("origin " + url + " did not answer within " + config.timeout().toMillis() + " ms");
         } catch (IOException e) {
             throw new OriginFailure("origin " + url + " unreachable: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OriginFailure("origin call interrupted (timeout)");
+            throw new OriginFailure("origin call interrupted");
         }
         int status = response.statusCode();
         if (status == 404) {

@@ -3,6 +3,7 @@ package io.vigil.cache.service;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,7 +12,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -70,9 +70,14 @@ public class Loads {
     /** Joins (or starts) this replica's flight for the key. */
     public Uni<Lookup> load(String ns, NamespaceSettings settings, String key) {
         String id = ns + '\u0000' + key;
-        return flights.computeIfAbsent(id, k -> Uni.createFrom().item(() -> loadBlocking(ns, settings, key))
-                .runSubscriptionOn(workers)
-                .eventually(() -> flights.remove(id))
+        // a plain CompletableFuture on the loader pool: the request's Vert.x context must not follow the blocking
+        // origin call (the fault-tolerance guard would schedule its timeout on that context and never return)
+        return flights.computeIfAbsent(id, k -> Uni.createFrom()
+                .completionStage(() -> CompletableFuture.supplyAsync(() -> loadBlocking(ns, settings, key), workers))
+                // a block, not an expression: eventually(Supplier<Uni>) would subscribe to the flight itself
+                .eventually(() -> {
+                    flights.remove(id);
+                })
                 .memoize().indefinitely());
     }
 
@@ -136,7 +141,7 @@ public class Loads {
                 return new Lookup(current, Level.STALE, "origin-unavailable");
             }
             String why = open ? "its circuit breaker is open"
-                    : e instanceof TimeoutException ? "it timed out" : e.getMessage();
+                    : e.getMessage();
             throw new ProblemException(503, "Service unavailable", "the loader of namespace '" + ns
                     + "' failed: " + why);
         }
