@@ -122,8 +122,15 @@ public class Loads {
                 + "' did not finish in time");
     }
 
-    private Lookup loadHoldingLock(String ns, NamespaceSettings settings, String key, long token, Entry current,
+    private Lookup loadHoldingLock(String ns, NamespaceSettings settings, String key, long token, Entry seen,
             long epoch) {
+        // another replica may have filled the key and released the lock between our read and our lock
+        Entry current = await(store.get(ns, false, List.of(key))).get(0);
+        if (current != null && !dueForRefresh(settings, current, System.currentTimeMillis())) {
+            release(ns, key, token);
+            l1.offer(ns, key, current, epoch);
+            return new Lookup(current, Level.L2, null);
+        }
         long start = System.nanoTime();
         OriginClient.Loaded loaded;
         try {
