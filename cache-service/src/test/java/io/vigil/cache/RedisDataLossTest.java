@@ -19,7 +19,7 @@ import io.vigil.testing.RedisServer;
  * missed, so it clears the namespace's L1 instead of serving what it held.
  */
 @QuarkusTest
-@QuarkusTestResource(RedisDataLossTest.VolatileRedis.class)
+@QuarkusTestResource(value = RedisDataLossTest.VolatileRedis.class, restrictToAnnotatedClass = true)
 class RedisDataLossTest {
 
     /** A redis-server that keeps nothing across a restart. */

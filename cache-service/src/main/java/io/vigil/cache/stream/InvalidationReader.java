@@ -29,8 +29,8 @@ import io.vigil.cache.store.NamespaceRegistry;
  * this is not a consumer group (which would hand each entry to one member): each replica keeps its own position per
  * stream and reads with a plain {@code XREAD BLOCK} from there. After any read failure (Redis down, connection
  * killed) it resynchronises before reading on: it replays from its last applied id, and clears a namespace's L1
- * only when entries after that id may be gone (trimmed past it: {@code max-deleted-entry-id}; or the stream was
- * lost: its last id is behind ours, or it no longer exists).
+ * only when entries after that id are gone (trimmed past it: by {@code entries-added} and {@code length}, since the
+ * scripts only ever trim; or the stream was lost: its last id is behind ours, or it no longer exists).
  */
 @ApplicationScoped
 public class InvalidationReader {
@@ -44,6 +44,8 @@ public class InvalidationReader {
     private final CacheMetrics metrics;
     private final CacheServiceConfig config;
     private final Map<String, String> positions = new ConcurrentHashMap<>();
+    /** Per namespace, how many entries the stream had ever received up to our position (XINFO entries-added). */
+    private final Map<String, Long> indexes = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile boolean connected;
     private volatile long resyncs;
@@ -120,6 +122,9 @@ public class InvalidationReader {
                     Log.warnf("invalidation stream read failed (%s): L1 bypassed until resynchronised",
                             e.getMessage());
                 }
+                else {
+                    Log.debugf(e, "invalidation reader still failing");
+                }
                 connected = false;
                 synced = false;
                 pause(RETRY_PAUSE);
@@ -147,6 +152,7 @@ public class InvalidationReader {
             }
         }
         positions.put(ns, id);
+        indexes.merge(ns, 1L, Long::sum);
         metrics.applied(ns, System.currentTimeMillis() - StreamIds.millis(id));
     }
 
@@ -154,13 +160,16 @@ public class InvalidationReader {
     private void trackNew() {
         for (String ns : registry.names()) {
             if (!positions.containsKey(ns)) {
-                positions.put(ns, lastGeneratedId(ns));
+                StreamInfo info = info(ns);
+                positions.put(ns, info == null ? "0-0" : info.lastGenerated);
+                indexes.put(ns, info == null ? 0 : info.entriesAdded);
                 l1.track(ns, true);
             }
         }
         for (String ns : positions.keySet()) {
             if (!registry.names().contains(ns)) {
                 positions.remove(ns);
+                indexes.remove(ns);
             }
         }
     }
@@ -171,29 +180,29 @@ public class InvalidationReader {
             String ns = p.getKey();
             String applied = p.getValue();
             StreamInfo info = info(ns);
+            long index = indexes.getOrDefault(ns, 0L);
+            // Entries are only ever trimmed (never XDELed), so the stream holds entries number
+            // entriesAdded - length + 1 .. entriesAdded; we miss some iff the one after ours is gone.
             boolean lost = info == null ? !"0-0".equals(applied)
                     : StreamIds.compare(info.lastGenerated, applied) < 0
+                            || info.entriesAdded - info.length > index
                             || StreamIds.compare(info.maxDeleted, applied) > 0;
             if (lost) {
                 Log.warnf("namespace %s: invalidations after %s may be lost (stream %s); clearing its L1", ns,
-                        applied, info == null ? "missing" : "trimmed or reset");
+                        applied, info == null ? "missing" : "trimmed past it or reset");
                 clears++;
                 l1.clear(ns);
                 positions.put(ns, info == null ? "0-0" : info.lastGenerated);
+                indexes.put(ns, info == null ? 0 : info.entriesAdded);
             }
             l1.track(ns, true);
         }
     }
 
-    private String lastGeneratedId(String ns) {
-        StreamInfo info = info(ns);
-        return info == null ? "0-0" : info.lastGenerated;
+    private record StreamInfo(String lastGenerated, String maxDeleted, long entriesAdded, long length) {
     }
 
-    private record StreamInfo(String lastGenerated, String maxDeleted) {
-    }
-
-    /** XINFO STREAM's last-generated-id and max-deleted-entry-id (Redis 7), null when the stream does not exist. */
+    /** XINFO STREAM's last-generated-id, max-deleted-entry-id, entries-added (Redis 7) and length; null if absent. */
     private StreamInfo info(String ns) {
         Response r;
         try {
@@ -206,7 +215,10 @@ public class InvalidationReader {
         }
         String last = field(r, "last-generated-id");
         String maxDeleted = field(r, "max-deleted-entry-id");
-        return new StreamInfo(last == null ? "0-0" : last, maxDeleted == null ? "0-0" : maxDeleted);
+        String added = field(r, "entries-added");
+        String length = field(r, "length");
+        return new StreamInfo(last == null ? "0-0" : last, maxDeleted == null ? "0-0" : maxDeleted,
+                added == null ? 0 : Long.parseLong(added), length == null ? 0 : Long.parseLong(length));
     }
 
     /** A field of a reply that is a map (RESP3) or a flat name/value array (RESP2). */
