@@ -1,0 +1,113 @@
+package io.vigil.cache.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.vigil.cache.domain.Names;
+import io.vigil.cache.domain.NamespaceSettings;
+import io.vigil.cache.l1.L1Cache;
+import io.vigil.cache.metrics.CacheMetrics;
+import io.vigil.cache.service.Jobs;
+import io.vigil.cache.store.NamespaceRegistry;
+import io.vigil.cache.stream.InvalidationReader;
+import io.vigil.common.problem.ProblemException;
+import io.vigil.common.security.Roles;
+
+/** Namespace administration (admin) and listing (reader); this replica's coherence state. */
+@Path("/api/v1/cache")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "namespaces")
+public class NamespaceResource {
+
+    private final NamespaceRegistry registry;
+    private final L1Cache l1;
+    private final Jobs jobs;
+    private final InvalidationReader reader;
+    private final CacheMetrics metrics;
+
+    public NamespaceResource(NamespaceRegistry registry, L1Cache l1, Jobs jobs, InvalidationReader reader,
+            CacheMetrics metrics) {
+        this.registry = registry;
+        this.l1 = l1;
+        this.jobs = jobs;
+        this.reader = reader;
+        this.metrics = metrics;
+    }
+
+    @GET
+    @Path("/namespaces")
+    @RolesAllowed(Roles.READER)
+    @Operation(summary = "All namespaces and their settings")
+    public NamespaceView.Listing list() {
+        List<NamespaceView> out = new ArrayList<>();
+        registry.all().forEach((ns, s) -> out.add(view(ns, s)));
+        return new NamespaceView.Listing(out);
+    }
+
+    @GET
+    @Path("/namespaces/{ns}")
+    @RolesAllowed(Roles.READER)
+    @Operation(summary = "One namespace's settings")
+    public NamespaceView get(@PathParam("ns") String ns) {
+        return view(ns, registry.get(Names.namespace(ns)));
+    }
+
+    @PUT
+    @Path("/namespaces/{ns}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Create a namespace or change its settings (absent fields unchanged)")
+    public RestResponse<NamespaceView> put(@PathParam("ns") String ns, @Valid NamespaceRequest request) {
+        Names.namespace(ns);
+        NamespaceSettings existing = registry.all().get(ns);
+        NamespaceSettings base = existing != null ? existing : registry.defaults();
+        NamespaceSettings settings = request == null ? base : request.applyTo(base);
+        registry.save(ns, settings);
+        return RestResponse.status(existing != null ? RestResponse.Status.OK : RestResponse.Status.CREATED,
+                view(ns, settings));
+    }
+
+    @DELETE
+    @Path("/namespaces/{ns}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Delete a namespace and flush its entries (202: the flush job); a configured one stays")
+    public RestResponse<JobView.Accepted> delete(@PathParam("ns") String ns) {
+        registry.get(Names.namespace(ns));
+        String id = jobs.invalidatePattern(ns, "*", true);
+        registry.delete(ns);
+        return RestResponse.accepted(new JobView.Accepted(id, ns, "invalidate-namespace",
+                "/api/v1/cache/" + ns + "/jobs/" + id));
+    }
+
+    @GET
+    @Path("/coherence")
+    @RolesAllowed(Roles.READER)
+    @Operation(summary = "This replica's invalidation reader: connected, last applied id per namespace, worst delay")
+    public Map<String, Object> coherence() {
+        return Map.of("connected", reader.connected(), "positions", reader.positions(), "resyncs", reader.resyncs(),
+                "l1Clears", reader.clears(), "worstDelayMs", metrics.worstDelayMs());
+    }
+
+    private NamespaceView view(String ns, NamespaceSettings s) {
+        if (s == null) {
+            throw ProblemException.notFound("namespace '" + ns + "' does not exist");
+        }
+        return new NamespaceView(ns, s, registry.configured(ns), l1.size(ns));
+    }
+}

@@ -1,0 +1,169 @@
+package io.vigil.cache.store;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vigil.cache.config.CacheServiceConfig;
+import io.vigil.cache.domain.Entry;
+import io.vigil.cache.domain.NamespaceSettings;
+import io.vigil.cache.domain.NewValue;
+import io.vigil.cache.store.Scripts.Script;
+
+/** L2: entries, tag index and invalidation publishing in Redis, one script (one round trip) per operation. */
+@ApplicationScoped
+public class EntryStore {
+
+    /** One page of a SCAN over a namespace's entries: key names (prefix stripped) and the next cursor. */
+    public record KeyPage(List<String> keys, String cursor) {
+        public boolean done() {
+            return "0".equals(cursor);
+        }
+    }
+
+    /** The outcome of a lock attempt: token > 0 when held, else the holder's remaining TTL. */
+    public record Lock(long token, long ttlMs) {
+        public boolean held() {
+            return token > 0;
+        }
+    }
+
+    private final Scripts scripts;
+    private final ReactiveRedisDataSource redis;
+    private final CacheServiceConfig config;
+
+    public EntryStore(Scripts scripts, ReactiveRedisDataSource redis, CacheServiceConfig config) {
+        this.scripts = scripts;
+        this.redis = redis;
+        this.config = config;
+    }
+
+    /** Entries in the order of {@code keys}, null where missing. Sliding namespaces extend each hit's TTL. */
+    public Uni<List<Entry>> get(String ns, boolean slide, List<String> keys) {
+        List<String> redisKeys = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            redisKeys.add(CacheKeys.entry(ns, key));
+        }
+        return scripts.run(Script.GET, redisKeys, List.of(slide ? "1" : "0")).map(r -> {
+            long now = System.currentTimeMillis();
+            List<Entry> out = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                Response f = r.get(i);
+                out.add(f == null || f.size() < 8 ? null : toEntry(f, now));
+            }
+            return out;
+        });
+    }
+
+    public Uni<String> put(String ns, NamespaceSettings settings, List<NewValue> values) {
+        List<String> keys = new ArrayList<>(values.size() + 1);
+        keys.add(CacheKeys.stream(ns));
+        List<Object> args = new ArrayList<>(2 + values.size() * 7);
+        args.add(CacheKeys.prefix(ns));
+        args.add(config.invalidationStreamLength());
+        for (NewValue v : values) {
+            keys.add(CacheKeys.entry(ns, v.key()));
+            addValueArgs(args, settings, v);
+        }
+        return scripts.runBinary(Script.PUT, keys, args).map(Response::toString);
+    }
+
+    /** What one delete published: how many entries existed and the invalidation's stream id. */
+    public record Deleted(long count, String id, List<String> names) {
+    }
+
+    public Uni<Deleted> delete(String ns, List<String> names) {
+        List<String> keys = new ArrayList<>(names.size() + 1);
+        keys.add(CacheKeys.stream(ns));
+        List<String> args = new ArrayList<>(names.size() + 2);
+        args.add(CacheKeys.prefix(ns));
+        args.add(Long.toString(config.invalidationStreamLength()));
+        for (String name : names) {
+            keys.add(CacheKeys.entry(ns, name));
+            args.add(name);
+        }
+        return scripts.run(Script.DELETE, keys, args).map(r -> new Deleted(r.get(0).toLong(), r.get(1).toString(), names));
+    }
+
+    /** Deletes up to {@code batch} keys carrying the tag; no names when the tag is exhausted. */
+    public Uni<Deleted> invalidateTagBatch(String ns, String tag, int batch) {
+        return scripts.run(Script.INVALIDATE_TAG, List.of(CacheKeys.stream(ns), CacheKeys.tag(ns, tag)),
+                List.of(CacheKeys.prefix(ns), Long.toString(config.invalidationStreamLength()),
+                        Integer.toString(batch))).map(r -> {
+                            List<String> names = new ArrayList<>(r.size());
+                            for (int i = 1; i < r.size(); i++) {
+                                names.add(r.get(i).toString());
+                            }
+                            return new Deleted(names.size(), r.get(0).toString(), names);
+                        });
+    }
+
+    public Uni<String> markNamespace(String ns) {
+        return scripts.run(Script.MARK_NAMESPACE, List.of(CacheKeys.stream(ns)),
+                List.of(Long.toString(config.invalidationStreamLength()))).map(Response::toString);
+    }
+
+    /** One SCAN step (never KEYS) over entry keys matching the glob; {@code cursor} "0" starts. */
+    public Uni<KeyPage> scan(String ns, String glob, String cursor, int count) {
+        String prefix = CacheKeys.entryPrefix(ns);
+        Request scan = Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(CacheKeys.globLiteral(prefix) + glob)
+                .arg("COUNT").arg(count).arg("TYPE").arg("hash");
+        return redis.getRedis().send(scan).map(r -> {
+            List<String> names = new ArrayList<>();
+            for (Response k : r.get(1)) {
+                names.add(k.toString().substring(prefix.length()));
+            }
+            return new KeyPage(names, r.get(0).toString());
+        });
+    }
+
+    public Uni<Lock> lock(String ns, String key, long ttlMs) {
+        return scripts.run(Script.LOCK, List.of(CacheKeys.lock(ns, key), CacheKeys.fence(ns)),
+                List.of(Long.toString(ttlMs))).map(r -> new Lock(r.get(0).toLong(), r.get(1).toLong()));
+    }
+
+    /** Stores a loaded value if the token still holds the lock; returns its version, or null when fenced out. */
+    public Uni<String> fill(String ns, NamespaceSettings settings, long token, NewValue v) {
+        List<Object> args = new ArrayList<>(10);
+        args.add(CacheKeys.prefix(ns));
+        args.add(config.invalidationStreamLength());
+        args.add(token);
+        addValueArgs(args, settings, v);
+        return scripts.runBinary(Script.FILL,
+                List.of(CacheKeys.stream(ns), CacheKeys.entry(ns, v.key()), CacheKeys.lock(ns, v.key())), args)
+                .map(r -> r == null ? null : r.toString());
+    }
+
+    public Uni<Void> unlock(String ns, String key, long token) {
+        return scripts.run(Script.UNLOCK, List.of(CacheKeys.lock(ns, key)), List.of(Long.toString(token)))
+                .replaceWithVoid();
+    }
+
+    private void addValueArgs(List<Object> args, NamespaceSettings settings, NewValue v) {
+        Codec.Encoded enc = Codec.encode(v.value(), settings.compress(), config.compressThresholdBytes());
+        args.add(v.key());
+        args.add(enc.bytes());
+        args.add(v.contentType());
+        args.add(enc.codec());
+        args.add(String.join("\n", v.tags()));
+        args.add(v.ttlMs());
+        args.add(settings.staleGraceMs());
+    }
+
+    private static Entry toEntry(Response f, long now) {
+        byte[] stored = f.get(0).toBytes();
+        String tags = f.get(3) == null ? "" : f.get(3).toString();
+        long pttl = f.get(7).toLong();
+        return new Entry(Codec.decode(stored, f.get(2) == null ? "" : f.get(2).toString()), f.get(1).toString(),
+                tags.isEmpty() ? List.of() : Arrays.asList(tags.split("\n")), f.get(4).toString(),
+                Long.parseLong(f.get(5).toString()), pttl < 0 ? Long.MAX_VALUE : now + pttl,
+                Long.parseLong(f.get(6).toString()), stored.length);
+    }
+}

@@ -1,0 +1,44 @@
+-- Shared entry helpers. An entry is a hash at <prefix>e:<key> with fields
+--   v (value, maybe compressed), ct (content type), z (codec: '' or 'lz4:<original length>'), tags ('\n'-joined),
+--   ver (version: the invalidation-stream id its write published), exp (fresh until, ms), ttl (ms it was put with)
+-- and a PEXPIRE of ttl + stale grace. Tag sets <prefix>t:<tag> hold key names; every key shares the {ns} hash tag.
+
+local function split_tags(s)
+  local out = {}
+  if s and s ~= '' then
+    for tag in string.gmatch(s, '[^\n]+') do out[#out + 1] = tag end
+  end
+  return out
+end
+
+-- Removes the key from the tag sets it is listed in (except those in keep) and deletes the hash.
+local function drop_entry(prefix, entry_key, key_name, keep)
+  local old = redis.call('HGET', entry_key, 'tags')
+  if old then
+    for _, tag in ipairs(split_tags(old)) do
+      if not (keep and keep[tag]) then redis.call('SREM', prefix .. 't:' .. tag, key_name) end
+    end
+  end
+  return redis.call('DEL', entry_key)
+end
+
+local function write_entry(prefix, entry_key, key_name, value, ct, codec, tags, ttl, grace, ver, now)
+  local keep = {}
+  local tag_list = split_tags(tags)
+  for _, tag in ipairs(tag_list) do keep[tag] = true end
+  drop_entry(prefix, entry_key, key_name, keep)
+  redis.call('HSET', entry_key, 'v', value, 'ct', ct, 'z', codec, 'tags', tags, 'ver', ver,
+    'exp', now + ttl, 'ttl', ttl)
+  local life = ttl + grace
+  redis.call('PEXPIRE', entry_key, life)
+  for _, tag in ipairs(tag_list) do
+    local set = prefix .. 't:' .. tag
+    redis.call('SADD', set, key_name)
+    -- the index lives as long as its longest-lived member
+    if redis.call('PTTL', set) < life then redis.call('PEXPIRE', set, life) end
+  end
+end
+
+local function publish(stream, maxlen, op, names)
+  return redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'op', op, 'keys', table.concat(names, '\n'))
+end

@@ -1,0 +1,86 @@
+package io.vigil.cache;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vigil.testing.ApiKeys;
+import io.vigil.testing.RedisServerResource;
+
+/** Every bad request is a 4xx problem+json naming the field, and changes nothing. */
+@QuarkusTest
+@QuarkusTestResource(RedisServerResource.class)
+class BadInputTest {
+
+    static final String NS = "/api/v1/cache/default";
+
+    @Test
+    void oversizedValueIs413AndNothingIsStored() {
+        given().header("Authorization", ApiKeys.WRITER).contentType("application/octet-stream")
+                .body(new byte[1_048_577]).put(NS + "/entries/huge").then().statusCode(413)
+                .contentType("application/problem+json").body("detail", containsString("1048576"));
+        given().header("Authorization", ApiKeys.READER).get(NS + "/entries/huge").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void ttlOutOfRangeNamesTheField() {
+        given().header("Authorization", ApiKeys.WRITER).contentType("text/plain").body("x")
+                .put(NS + "/entries/t?ttlMs=0").then().statusCode(400).body("errors[0].field", equalTo("ttlMs"));
+        given().header("Authorization", ApiKeys.WRITER).contentType("text/plain").body("x")
+                .put(NS + "/entries/t?ttlMs=999999999999").then().statusCode(400)
+                .body("errors[0].field", equalTo("ttlMs"));
+        given().header("Authorization", ApiKeys.WRITER).contentType("application/json")
+                .body(Map.of("entries", List.of(Map.of("key", "a", "value", 1, "ttlMs", -5))))
+                .post(NS + "/bulk/put").then().statusCode(400).body("errors[0].field", equalTo("entries[0].ttlMs"));
+        given().header("Authorization", ApiKeys.READER).get(NS + "/entries/t").then().statusCode(404);
+    }
+
+    @Test
+    void badBase64BadJsonBadGlobUnknownNamespace() {
+        given().header("Authorization", ApiKeys.WRITER).contentType("application/json")
+                .body(Map.of("entries", List.of(Map.of("key", "ok", "value", 1), Map.of("key", "b", "base64", "%%%"))))
+                .post(NS + "/bulk/put").then().statusCode(400).body("errors[0].field", equalTo("entries[1].base64"));
+        // all or nothing: the valid first entry was not stored either
+        given().header("Authorization", ApiKeys.READER).get(NS + "/entries/ok").then().statusCode(404);
+        given().header("Authorization", ApiKeys.WRITER).contentType("application/json").body("{\"a\":")
+                .put(NS + "/entries/j").then().statusCode(400).body("errors[0].field", equalTo("body"));
+        given().header("Authorization", ApiKeys.WRITER).contentType("application/json")
+                .body(Map.of("pattern", "user:[abc")).post(NS + "/invalidate").then().statusCode(400)
+                .body("errors[0].field", equalTo("pattern"));
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/nosuch/entries/k").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("nosuch"));
+        given().header("Authorization", ApiKeys.WRITER).contentType("text/plain").body("x")
+                .put("/api/v1/cache/nosuch/entries/k").then().statusCode(404);
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/Bad%7BNs%7D/entries/k").then()
+                .statusCode(400).body("errors[0].field", equalTo("namespace"));
+        given().header("Authorization", ApiKeys.WRITER).post("/api/v1/ratelimit/nosuch/alice").then()
+                .statusCode(404);
+        given().header("Authorization", ApiKeys.WRITER).post("/api/v1/ratelimit/api/alice?cost=-1").then()
+                .statusCode(400).body("errors[0].field", equalTo("cost"));
+        given().header("Authorization", ApiKeys.ADMIN).contentType("application/json")
+                .body(Map.of("limit", 0)).put("/api/v1/ratelimit/policies/p").then().statusCode(400)
+                .body("errors[0].field", equalTo("limit"));
+        given().header("Authorization", ApiKeys.ADMIN).contentType("application/json")
+                .body(Map.of("defaultTtlMs", 5000, "maxTtlMs", 1000)).put("/api/v1/cache/namespaces/x").then()
+                .statusCode(400).body("errors[0].field", equalTo("defaultTtlMs"));
+    }
+
+    @Test
+    void rolesAreEnforcedOnEveryPath() {
+        given().get(NS + "/entries/k").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").get(NS + "/entries/k").then().statusCode(401);
+        given().header("Authorization", ApiKeys.READER).contentType("text/plain").body("x")
+                .put(NS + "/entries/k").then().statusCode(403);
+        given().header("Authorization", ApiKeys.WRITER).contentType("application/json").body(Map.of())
+                .put("/api/v1/cache/namespaces/x").then().statusCode(403);
+        given().header("Authorization", ApiKeys.READER).post("/api/v1/ratelimit/api/alice").then().statusCode(403);
+    }
+}

@@ -1,0 +1,190 @@
+package io.vigil.cache;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.vigil.testing.ApiKeys;
+import io.vigil.testing.RedisServerResource;
+
+/**
+ * Get-or-load through a registered loader: one origin call for many concurrent misses, 404 passed through, a hanging
+ * origin trips the breaker (fast 503, or the stale value within its grace), stale-while-revalidate, refresh-ahead,
+ * warming jobs, sliding (session) expiry.
+ */
+@QuarkusTest
+@QuarkusTestResource(RedisServerResource.class)
+class LoaderTest {
+
+    static Origin origin;
+
+    @Inject
+    RedisDataSource redis;
+
+    @BeforeAll
+    static void startOrigin() throws Exception {
+        origin = new Origin();
+    }
+
+    @AfterAll
+    static void stopOrigin() {
+        origin.close();
+    }
+
+    static void namespace(String ns, Map<String, Object> settings) {
+        given().header("Authorization", ApiKeys.ADMIN).contentType("application/json").body(settings)
+                .put("/api/v1/cache/namespaces/" + ns).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+    }
+
+    static Response get(String ns, String key) {
+        return given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/" + ns + "/entries/" + key);
+    }
+
+    @Test
+    void concurrentMissesMakeOneOriginCall() throws Exception {
+        namespace("users", Map.of("loaderUrl", origin.url()));
+        origin.mode = Origin.Mode.OK;
+        origin.delayMs = 300;
+        int before = origin.calls.get();
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Callable<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                calls.add(() -> get("users", "u1"));
+            }
+            for (Future<Response> f : pool.invokeAll(calls)) {
+                f.get().then().statusCode(200).body("key", equalTo("u1"));
+            }
+        } finally {
+            pool.shutdownNow();
+            origin.delayMs = 0;
+        }
+        assertThat(origin.calls.get() - before).isEqualTo(1);
+        // served from Redis (or already L1), then from L1
+        get("users", "u1").then().statusCode(200).header("X-Cache", org.hamcrest.Matchers.oneOf("L1", "L2"));
+        get("users", "u1").then().statusCode(200).header("X-Cache", "L1");
+        get("users", "missing-1").then().statusCode(404);
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/users/entries/u2?load=false").then()
+                .statusCode(404);
+    }
+
+    @Test
+    void hangingOriginTripsTheBreakerThenFailsFast() {
+        namespace("hangs", Map.of("loaderUrl", origin.url() + "/{key}?ns=hangs", "defaultTtlMs", 60000));
+        origin.mode = Origin.Mode.HANG;
+        try {
+            // timeout 500 ms (test profile), one retry; the breaker opens after 4 calls with half failing
+            for (int i = 0; i < 4; i++) {
+                get("hangs", "h" + i).then().statusCode(503);
+            }
+            long start = System.nanoTime();
+            Response fast = get("hangs", "h9");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            fast.then().statusCode(503).body("detail", org.hamcrest.Matchers.containsString("circuit breaker"));
+            assertThat(ms).as("an open breaker answers without waiting for the origin").isLessThan(300);
+        } finally {
+            origin.mode = Origin.Mode.OK;
+        }
+    }
+
+    @Test
+    void staleValueWhileRevalidatingAndWhenOriginFails() throws Exception {
+        namespace("swr", Map.of("loaderUrl", origin.url(), "defaultTtlMs", 300, "staleGraceMs", 60000,
+                "l1MaxEntries", 0));
+        get("swr", "s1").then().statusCode(200).header("X-Cache", "LOAD");
+        int n1 = get("swr", "s1").then().statusCode(200).extract().path("n");
+        awaitStale("swr", "s1");
+        // the old value now, one background refresh, then the new value
+        Response stale = get("swr", "s1");
+        stale.then().statusCode(200).header("X-Cache", "STALE").header("X-Cache-Stale", "revalidating");
+        long deadline = System.currentTimeMillis() + 5000;
+        int n2 = n1;
+        while (n2 == n1 && System.currentTimeMillis() < deadline) {
+            n2 = get("swr", "s1").then().statusCode(200).extract().path("n");
+        }
+        assertThat(n2).isGreaterThan(n1);
+    }
+
+    @Test
+    void refreshAheadReloadsHotKeysBeforeTheyExpire() {
+        namespace("ahead", Map.of("loaderUrl", origin.url(), "defaultTtlMs", 1000, "refreshAheadRatio", 0.9,
+                "l1MaxEntries", 0));
+        int n1 = get("ahead", "r1").then().statusCode(200).header("X-Cache", "LOAD").extract().path("n");
+        long deadline = System.currentTimeMillis() + 5000;
+        int n2 = n1;
+        while (n2 == n1 && System.currentTimeMillis() < deadline) {
+            Response r = get("ahead", "r1");
+            r.then().statusCode(200);
+            assertThat(r.header("X-Cache")).isNotEqualTo("STALE");
+            n2 = r.path("n");
+        }
+        assertThat(n2).as("reloaded ahead of expiry").isGreaterThan(n1);
+    }
+
+    @Test
+    void warmingJobLoadsKeysAndReportsProgress() {
+        namespace("warm", Map.of("loaderUrl", origin.url()));
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            keys.add("w" + i);
+        }
+        keys.add("missing-w");
+        String poll = given().header("Authorization", ApiKeys.WRITER).contentType("application/json")
+                .body(Map.of("keys", keys)).post("/api/v1/cache/warm/warm").then().statusCode(202).extract()
+                .path("poll");
+        long deadline = System.currentTimeMillis() + 20_000;
+        Response job;
+        do {
+            job = given().header("Authorization", ApiKeys.READER).get(poll);
+        } while (!"done".equals(job.path("state")) && System.currentTimeMillis() < deadline);
+        job.then().body("state", equalTo("done")).body("done", equalTo(120)).body("failed", equalTo(1));
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/warm/entries/w77?load=false").then()
+                .statusCode(200);
+    }
+
+    @Test
+    void sessionsSlideTheirExpiryOnEveryRead() throws Exception {
+        namespace("sessions", Map.of("slidingExpiry", true, "defaultTtlMs", 800));
+        given().header("Authorization", ApiKeys.WRITER).contentType("application/json").body("{\"user\":\"ann\"}")
+                .put("/api/v1/cache/sessions/entries/sess-1").then().statusCode(200);
+        long end = System.currentTimeMillis() + 2500;
+        while (System.currentTimeMillis() < end) {
+            // read well within every TTL: the session must outlive its original 800 ms by far
+            get("sessions", "sess-1").then().statusCode(200).header("X-Cache", "L2");
+            Thread.sleep(200);
+        }
+        // once reads stop it expires (watched in Redis: a read through the API would extend it again)
+        long deadline = System.currentTimeMillis() + 5000;
+        while (redis.key().exists("vigil:c:{sessions}:e:sess-1") && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(redis.key().exists("vigil:c:{sessions}:e:sess-1")).as("expired once reads stopped").isFalse();
+    }
+
+    /** Waits (in Redis, so no read triggers a refresh) until the entry is past its freshness. */
+    private void awaitStale(String ns, String key) {
+        String exp = redis.hash(String.class).hget("vigil:c:{" + ns + "}:e:" + key, "exp");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() <= Long.parseLong(exp) + 5 && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+}
