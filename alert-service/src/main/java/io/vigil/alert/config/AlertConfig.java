@@ -57,6 +57,13 @@ public interface AlertConfig {
         @WithDefault("notifications")
         String queue();
 
+        /**
+         * Attempts per notification job on queue-service (its backoff is exponential, capped at 5 min by default):
+         * 15 attempts ride out a receiver outage of about 40 minutes before the job is dead-lettered.
+         */
+        @WithDefault("15")
+        int maxAttempts();
+
         /** Worker threads leasing notifications on this replica. */
         @WithDefault("2")
         int workers();

@@ -224,12 +224,22 @@ public class Dispatcher {
         return List.of();
     }
 
-    /** Sends one escalation step of an alert to the level's receivers (unless the alert is silenced or inhibited). */
+    /**
+     * Sends one escalation step of an alert to the level's receivers (unless the alert is silenced or inhibited).
+     * A receiver the alert's routes already notify (the usual level 1) gets the group notification, not a second one.
+     */
     public void escalate(AlertInstance a, int level, List<String> receivers, String stepId) {
         if (mutedBy(a, System.currentTimeMillis()) != null) {
             return;
         }
+        java.util.Set<String> routed = new java.util.HashSet<>();
+        if (a.escalationStartAt == a.firingAt) {
+            Router.match(routing, a.labels).forEach(m -> routed.add(m.receiver()));
+        }
         for (String r : receivers) {
+            if (routed.contains(r)) {
+                continue;
+            }
             delivery.enqueue(single(a, r, "escalation", a.fingerprint + ":" + a.episode + ":" + stepId + ":" + r));
         }
     }

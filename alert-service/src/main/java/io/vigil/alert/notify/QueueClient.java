@@ -52,6 +52,7 @@ public class QueueClient {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("payload", payload);
         body.put("idempotencyKey", idempotencyKey.length() > 200 ? sha(idempotencyKey) : idempotencyKey);
+        body.put("maxAttempts", config.maxAttempts());
         JsonNode r = call("POST", "/jobs", body, Duration.ofSeconds(5));
         return !r.path("duplicate").asBoolean(false);
     }
