@@ -8,10 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -28,25 +25,10 @@ import io.vigil.testing.RedisServerResource;
 /** Rule → pending → firing → ack → resolved over metrics.live events in a real Redis, with a real webhook. */
 @QuarkusTest
 @QuarkusTestResource(RedisServerResource.class)
-class LifecycleTest {
-
-    static Hook hook;
-
-    @Inject
-    RedisDataSource redis;
-
-    @BeforeAll
-    static void receiver() {
-        hook = new Hook();
-    }
-
-    @AfterAll
-    static void stop() {
-        hook.close();
-    }
+class LifecycleTest extends HookedTest {
 
     void live(EventEnvelope e) {
-        redis.stream(String.class).xadd(SignalReader.METRICS_LIVE, e.toFields());
+        xadd(SignalReader.METRICS_LIVE, e);
     }
 
     @Test

@@ -9,10 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -33,26 +30,8 @@ import io.vigil.testing.RedisServerResource;
 @QuarkusTest
 @QuarkusTestResource(RedisServerResource.class)
 @QuarkusTestResource(SmtpResource.class)
-class RoutingTest {
+class RoutingTest extends HookedTest {
 
-    static Hook hook;
-
-    @Inject
-    RedisDataSource redis;
-
-    @BeforeAll
-    static void receiver() {
-        hook = new Hook();
-    }
-
-    @AfterAll
-    static void stop() {
-        hook.close();
-    }
-
-    void xadd(String stream, EventEnvelope e) {
-        redis.stream(String.class).xadd(stream, e.toFields());
-    }
 
     static Map<String, Object> receiver(String name, String type, String path, Object... extra) {
         Map<String, Object> r = new LinkedHashMap<>();

@@ -45,8 +45,39 @@ public class Evaluator {
         this.meters = meters;
     }
 
+    /** One {@code metrics.live} or {@code metrics.rollup} event's payload and event time (ms). */
+    public record MetricsEvent(JsonNode payload, long timeMs) {
+    }
+
+    /** What one metrics event needs evaluated once its endpoint's stored values are back from Redis. */
+    private record Pending(Map<String, String> labels, List<Rule.Compiled> rules, boolean live, long time,
+            long bucketStart, long bucketMs, long observedAt) {
+    }
+
     /** One {@code metrics.live} or {@code metrics.rollup} event. */
     public void metrics(String signal, JsonNode p, long eventTimeMs) {
+        metricsBatch(signal, List.of(new MetricsEvent(p, eventTimeMs)));
+    }
+
+    /**
+     * A batch of metrics events, in stream order: one pipelined Redis round trip stores and reads back every event's
+     * endpoint, then the rules are evaluated in order. Replays are harmless (a field is overwritten with the same
+     * value; the lifecycle ignores observations older than the last applied), so no dedup is needed.
+     */
+    public void metricsBatch(String signal, List<MetricsEvent> events) {
+        List<Pending> pending = new ArrayList<>();
+        List<SeriesStore.Observe> calls = new ArrayList<>();
+        for (MetricsEvent e : events) {
+            prepare(signal, e.payload(), e.timeMs(), pending, calls);
+        }
+        List<Map<String, String>> stored = series.observeAll(calls);
+        for (int i = 0; i < pending.size(); i++) {
+            evaluate(pending.get(i), stored.get(i));
+        }
+    }
+
+    private void prepare(String signal, JsonNode p, long eventTimeMs, List<Pending> pending,
+            List<SeriesStore.Observe> calls) {
         String service = p.path("service").asText();
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("service", service);
@@ -79,10 +110,14 @@ public class Evaluator {
         }
         String statusClass = p.path("statusClass").asText();
         String key = RedisKeys.series(signal, service, labels.get("endpoint"), labels.get("method"));
-        Map<String, String> stored = live
-                ? series.observe(key, statusClass, value.toString(), time - 10 * LIVE_SKEW_MS, 60_000)
-                : series.observe(key, statusClass + "|" + bucketStart, value.toString(), bucketStart - maxWindow,
-                        maxWindow + 60_000);
+        calls.add(live ? new SeriesStore.Observe(key, statusClass, value.toString(), time - 10 * LIVE_SKEW_MS, 60_000)
+                : new SeriesStore.Observe(key, statusClass + "|" + bucketStart, value.toString(), bucketStart - maxWindow,
+                        maxWindow + 60_000));
+        pending.add(new Pending(labels, matching, live, time, bucketStart, bucketMs,
+                live ? eventTimeMs : bucketStart + bucketMs));
+    }
+
+    private void evaluate(Pending e, Map<String, String> stored) {
         List<double[]> rows = new ArrayList<>();
         for (String v : stored.values()) {
             String[] parts = v.split(",");
@@ -92,17 +127,16 @@ public class Evaluator {
             }
             rows.add(row);
         }
-        long observedAt = live ? eventTimeMs : bucketStart + bucketMs;
         Map<Long, Map<String, Double>> byWindow = new HashMap<>();
-        for (Rule.Compiled r : matching) {
-            long window = live ? LIVE_SKEW_MS : r.rule().windowMs();
-            long from = live ? time - LIVE_SKEW_MS : bucketStart + bucketMs - window;
-            double seconds = live ? bucketMs / 1000.0 : window / 1000.0;
+        for (Rule.Compiled r : e.rules()) {
+            long window = e.live() ? LIVE_SKEW_MS : r.rule().windowMs();
+            long from = e.live() ? e.time() - LIVE_SKEW_MS : e.bucketStart() + e.bucketMs() - window;
+            double seconds = e.live() ? e.bucketMs() / 1000.0 : window / 1000.0;
             Map<String, Double> values = byWindow.computeIfAbsent(window, w -> aggregate(rows, from, seconds));
             double v = values.getOrDefault(r.expr().field(), 0.0);
-            lifecycle.observe(r, labels, v, r.expr().test(v), observedAt, null);
+            lifecycle.observe(r, e.labels(), v, r.expr().test(v), e.observedAt(), null);
         }
-        meters.evaluated(observedAt, matching.size());
+        meters.evaluated(e.observedAt(), e.rules().size());
     }
 
     static Map<String, Double> aggregate(List<double[]> rows, long from, double seconds) {

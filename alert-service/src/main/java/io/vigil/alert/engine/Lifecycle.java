@@ -38,7 +38,7 @@ import io.vigil.common.stream.EventPublisher;
 public class Lifecycle {
 
     private static final int CAS_ATTEMPTS = 8;
-    /** A breaching observation that changes nothing is written at most this often (staleness needs only seconds). */
+    /** A breaching observation with an unchanged value is written at most this often (staleness needs seconds). */
     private static final long TOUCH_MS = 1000;
 
     private final AlertStore store;
@@ -92,6 +92,9 @@ public class Lifecycle {
      */
     public synchronized void observe(Rule.Compiled rule, Map<String, String> seriesLabels, double value, boolean breach,
             long observedAt, List<String> parents) {
+        if (!breach && !hasActive(rule.id())) {
+            return; // the common case at scale: nothing breaches, nothing to clear
+        }
         Map<String, String> labels = alertLabels(rule, seriesLabels);
         String fp = Fingerprint.of(rule.id(), labels);
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
@@ -141,6 +144,7 @@ public class Lifecycle {
                 return;
             }
             a.lastObservedAt = observedAt;
+            boolean changed = a.value != value;
             a.value = value;
             if (parents != null && !parents.isEmpty()) {
                 a.parents = new ArrayList<>(parents);
@@ -148,7 +152,7 @@ public class Lifecycle {
             String step = null;
             boolean write;
             if (breach) {
-                write = a.clearedAt != 0 || now - a.lastBreachAt >= TOUCH_MS;
+                write = changed || a.clearedAt != 0 || now - a.lastBreachAt >= TOUCH_MS;
                 a.clearedAt = 0;
                 a.lastBreachAt = now;
                 if (a.state == AlertState.PENDING && now - a.activeAt >= rule.rule().forMs()) {
@@ -174,6 +178,15 @@ public class Lifecycle {
             }
         }
         Log.warnf("alert %s: gave up after %d concurrent updates", fp, CAS_ATTEMPTS);
+    }
+
+    private boolean hasActive(String ruleId) {
+        for (AlertInstance a : active.values()) {
+            if (ruleId.equals(a.ruleId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Alerts posted to the Alertmanager API: firing until endsAt, resolved when endsAt passes or is in the past. */

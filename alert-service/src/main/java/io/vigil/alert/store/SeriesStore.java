@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vigil.common.redis.LuaScript;
 
@@ -36,6 +38,32 @@ public class SeriesStore {
         Map<String, String> out = new HashMap<>();
         for (int i = 0; i + 1 < r.size(); i += 2) {
             out.put(r.get(i).toString(), r.get(i + 1).toString());
+        }
+        return out;
+    }
+
+    /** One {@link #observe} call of a batch. */
+    public record Observe(String key, String field, String value, long minTime, long ttlMs) {
+    }
+
+    /** Many {@link #observe} calls in one pipelined round trip, applied in order (a batch of stream entries). */
+    public List<Map<String, String>> observeAll(List<Observe> calls) {
+        if (calls.isEmpty()) {
+            return List.of();
+        }
+        List<Request> requests = new ArrayList<>(calls.size());
+        for (Observe c : calls) {
+            requests.add(Request.cmd(Command.EVAL).arg(OBSERVE.source()).arg(1).arg(c.key()).arg(c.field())
+                    .arg(c.value()).arg(c.minTime()).arg(c.ttlMs()));
+        }
+        List<Response> responses = reactive.getRedis().batch(requests).await().atMost(TIMEOUT);
+        List<Map<String, String>> out = new ArrayList<>(responses.size());
+        for (Response r : responses) {
+            Map<String, String> m = new HashMap<>();
+            for (int i = 0; i + 1 < r.size(); i += 2) {
+                m.put(r.get(i).toString(), r.get(i + 1).toString());
+            }
+            out.add(m);
         }
         return out;
     }
