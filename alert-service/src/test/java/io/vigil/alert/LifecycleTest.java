@@ -122,6 +122,31 @@ class LifecycleTest extends HookedTest {
                 .hasSize(1);
     }
 
+    @Test
+    void aFlappingAlertSendsOneSummaryInsteadOfAStorm() {
+        AlertApi.putRouting(AlertApi.webhookRouting(hook.url("/flap"))).statusCode(200);
+        AlertApi.putRule(AlertApi.metricsRule("flappy", "flap", "p95Ms > 500", 0, 0)).statusCode(201);
+        String fp = null;
+        for (int change = 1; change <= 8; change++) {
+            boolean fire = change % 2 == 1;
+            live(Signals.live("flap", "/f", "2xx", 10, 0, fire ? 900 : 10));
+            if (fp == null) {
+                fp = (String) AlertApi.one("flappy").get("fingerprint");
+            }
+            String id = fp;
+            Poll.until(() -> AlertApi.alert(id).get("state"), st -> st.equals(fire ? "firing" : "resolved"),
+                    Duration.ofSeconds(5), "change " + change);
+        }
+        hook.await(r -> r.path().equals("/flap") && r.body().contains("\"kind\":\"flapping\""), 1,
+                Duration.ofSeconds(5));
+        long flapAt = hook.where(r -> r.body().contains("\"kind\":\"flapping\"")).get(0).at();
+        // six changes in the window make it flapping (vigil.alert.flap-transitions): changes 7 and 8 send nothing
+        assertThat(hook.where(r -> r.path().equals("/flap") && r.body().contains("\"kind\":\"flapping\"")))
+                .hasSize(1);
+        assertThat(hook.where(r -> r.path().equals("/flap") && r.at() > flapAt)).isEmpty();
+        assertThat((Boolean) AlertApi.alert(fp).get("flapping")).isTrue();
+    }
+
     /** metrics.live keeps publishing a breaching series (every 250 ms); the test publishes every 100 ms. */
     private static void cadence() {
         try {
