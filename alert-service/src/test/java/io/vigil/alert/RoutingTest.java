@@ -168,6 +168,28 @@ class RoutingTest extends HookedTest {
     }
 
     @Test
+    void anExpiredAckReEscalates() {
+        routing(List.of(Map.of("receiver", "oncall", "matchers", List.of("alertname=ackexp"), "escalationPolicy",
+                "p2", "groupWaitMs", 0)), List.of(Map.of("name", "p2", "levels", List.of(
+                        Map.of("delayMs", 0, "receivers", List.of("oncall")),
+                        Map.of("delayMs", 600_000, "receivers", List.of("lead"))))));
+        AlertApi.putRule(AlertApi.metricsRule("ackexp", "ackexp", "p95Ms > 100", 0, 0)).statusCode(201);
+        xadd(SignalReader.METRICS_LIVE, Signals.live("ackexp", "/a", "2xx", 10, 0, 900));
+        hook.await(r -> r.path().equals("/oncall") && r.body().contains("ackexp"), 1, Duration.ofSeconds(10));
+        String fp = (String) AlertApi.one("ackexp").get("fingerprint");
+        given().header("Authorization", ApiKeys.WRITER).contentType(ContentType.JSON)
+                .body(Map.of("by", "cy", "durationMs", 500)).post("/api/v1/alerts/" + fp + "/ack").then().statusCode(200);
+        // the ack expires after 500 ms: escalation starts again and level 1 pages on-call again
+        hook.await(r -> r.path().equals("/oncall") && r.body().contains("ackexp")
+                && r.body().contains("\"kind\":\"escalation\""), 1, Duration.ofSeconds(10));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> history = (List<Map<String, Object>>) AlertApi.alert(fp).get("history");
+        assertThat(history.stream().map(h -> h.get("type")).toList()).containsSubsequence("firing",
+                "acknowledged", "ack-expired", "escalated");
+        assertThat(AlertApi.alert(fp).get("acknowledged")).isNull();
+    }
+
+    @Test
     void healthQueueAndAbsenceRules() {
         routing(List.of(), List.of());
         AlertApi.putRule(Map.of("id", "down", "source", "health", "expr", "state == DOWN", "severity", "critical",
