@@ -1,0 +1,200 @@
+package io.vigil.alert.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+
+import org.bson.Document;
+
+import com.mongodb.client.model.Filters;
+
+import io.smallrye.common.annotation.Blocking;
+import io.vigil.alert.domain.AlertInstance;
+import io.vigil.alert.domain.AlertState;
+import io.vigil.alert.domain.Notification;
+import io.vigil.alert.engine.Lifecycle;
+import io.vigil.alert.notify.Dispatcher;
+import io.vigil.alert.store.AlertStore;
+import io.vigil.alert.store.HistoryStore;
+import io.vigil.common.problem.ProblemException;
+import io.vigil.common.security.Roles;
+
+/** Alerts: list, one with its history, acknowledge, unacknowledge, summary, and a synthetic test alert. */
+@Path("/api/v1/alerts")
+@Blocking
+public class AlertResource {
+
+    private final Lifecycle lifecycle;
+    private final AlertStore store;
+    private final HistoryStore history;
+    private final Dispatcher dispatcher;
+
+    public AlertResource(Lifecycle lifecycle, AlertStore store, HistoryStore history, Dispatcher dispatcher) {
+        this.lifecycle = lifecycle;
+        this.store = store;
+        this.history = history;
+        this.dispatcher = dispatcher;
+    }
+
+    /** Active alerts by default; {@code state=resolved} (or {@code all}) reads resolved ones from the history store. */
+    @GET
+    @RolesAllowed(Roles.READER)
+    public List<AlertView> list(@QueryParam("state") @DefaultValue("active") String state,
+            @QueryParam("severity") String severity, @QueryParam("limit") @DefaultValue("500") int limit) {
+        List<AlertInstance> found = switch (state) {
+            case "active" -> store.active();
+            case "all" -> store.find(Filters.empty());
+            case "pending", "firing", "resolved" -> store.find(Filters.eq("state", state.toUpperCase(java.util.Locale.ROOT)));
+            default -> throw ProblemException.invalid("state", "one of active, pending, firing, resolved, all");
+        };
+        long now = System.currentTimeMillis();
+        return found.stream().filter(a -> severity == null || severity.equals(a.severity))
+                .sorted(Comparator.comparingLong((AlertInstance a) -> a.activeAt).reversed())
+                .limit(Math.max(1, Math.min(limit, 5000)))
+                .map(a -> AlertView.of(a, dispatcher.mutedBy(a, now), null)).toList();
+    }
+
+    @GET
+    @Path("/{fingerprint}")
+    @RolesAllowed(Roles.READER)
+    public AlertView get(@PathParam("fingerprint") String fp) {
+        AlertInstance a = store.get(fp);
+        if (a == null) {
+            throw ProblemException.notFound("no alert " + fp);
+        }
+        return AlertView.of(a, dispatcher.mutedBy(a, System.currentTimeMillis()), history.of(fp, 1000));
+    }
+
+    @POST
+    @Path("/{fingerprint}/ack")
+    @RolesAllowed(Roles.WRITER)
+    public AlertView ack(@PathParam("fingerprint") String fp, @Valid AckRequest request) {
+        if (request == null) {
+            throw ProblemException.invalid("by", "required");
+        }
+        long until = 0;
+        if (request.until() != null) {
+            until = request.until().toEpochMilli();
+            if (until <= System.currentTimeMillis()) {
+                throw ProblemException.invalid("until", "must be in the future");
+            }
+        } else if (request.durationMs() != null) {
+            if (request.durationMs() <= 0) {
+                throw ProblemException.invalid("durationMs", "must be positive");
+            }
+            until = System.currentTimeMillis() + request.durationMs();
+        }
+        return AlertView.of(lifecycle.acknowledge(fp, request.by(), request.comment(), until), null, null);
+    }
+
+    @POST
+    @Path("/{fingerprint}/unack")
+    @RolesAllowed(Roles.WRITER)
+    public AlertView unack(@PathParam("fingerprint") String fp, @QueryParam("by") @DefaultValue("api") String by) {
+        return AlertView.of(lifecycle.unacknowledge(fp, by), null, null);
+    }
+
+    /** Sends a synthetic alert through the whole route (routes, silences, receivers), without creating an alert. */
+    @POST
+    @Path("/test")
+    @RolesAllowed(Roles.WRITER)
+    public Map<String, Object> test(Map<String, String> labels) {
+        Map<String, String> l = new LinkedHashMap<>(labels == null ? Map.of() : labels);
+        l.putIfAbsent("alertname", "VigilTestAlert");
+        l.putIfAbsent("severity", "info");
+        AlertInstance a = new AlertInstance();
+        long now = System.currentTimeMillis();
+        a.fingerprint = "test-" + Long.toHexString(now) + Long.toHexString(Double.doubleToLongBits(Math.random()));
+        a.ruleId = "test";
+        a.ruleName = l.get("alertname");
+        a.labels = l;
+        a.annotations = Map.of("summary", "Test alert from Vigil alert-service");
+        a.severity = l.get("severity");
+        a.state = AlertState.FIRING;
+        a.activeAt = now;
+        a.firingAt = now;
+        List<Notification> sent = dispatcher.test(a);
+        return Map.of("labels", l, "receivers", sent.stream().map(Notification::receiver).toList());
+    }
+
+    /** Counts by state and severity, top noisy rules, mean time to acknowledge and to resolve, over {@code window}. */
+    @GET
+    @Path("/summary")
+    @RolesAllowed(Roles.READER)
+    public Map<String, Object> summary(@QueryParam("windowMs") @DefaultValue("86400000") long windowMs) {
+        long now = System.currentTimeMillis();
+        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        for (AlertInstance a : store.active()) {
+            counts.computeIfAbsent(a.state.label(), k -> new TreeMap<>()).merge(a.severity, 1L, Long::sum);
+        }
+        counts.put("resolved", new TreeMap<>());
+        for (AlertInstance a : store.find(Filters.and(Filters.eq("state", "RESOLVED"),
+                Filters.gte("resolvedAt", now - windowMs)))) {
+            counts.get("resolved").merge(a.severity, 1L, Long::sum);
+        }
+        Map<String, Long> firings = new HashMap<>();
+        Map<String, Long> firedAt = new HashMap<>();
+        List<Long> toAck = new ArrayList<>();
+        List<Long> toResolve = new ArrayList<>();
+        List<Document> steps = new ArrayList<>(history.since(now - windowMs));
+        steps.sort(Comparator.comparingLong(d -> d.getLong("at")));
+        for (Document d : steps) {
+            String id = d.getString("_id");
+            String[] parts = id.split(":");
+            String episode = parts.length > 1 ? parts[0] + ":" + parts[1] : id;
+            long at = d.getLong("at");
+            switch (d.getString("type")) {
+                case "firing" -> {
+                    Document detail = d.get("detail", Document.class);
+                    Object labels = detail == null ? null : detail.get("labels");
+                    String name = labels instanceof Document ld ? ld.getString("alertname") : null;
+                    firings.merge(name == null ? "?" : name, 1L, Long::sum);
+                    firedAt.put(episode, at);
+                }
+                case "acknowledged" -> {
+                    Long f = firedAt.get(episode);
+                    if (f != null) {
+                        toAck.add(at - f);
+                    }
+                }
+                case "resolved" -> {
+                    Long f = firedAt.remove(episode);
+                    if (f != null) {
+                        toResolve.add(at - f);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        List<Map<String, Object>> noisy = firings.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                .map(e -> Map.<String, Object>of("alertname", e.getKey(), "firings", e.getValue())).toList();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("windowMs", windowMs);
+        out.put("counts", counts);
+        out.put("topNoisyRules", noisy);
+        out.put("meanTimeToAcknowledgeMs", mean(toAck));
+        out.put("meanTimeToResolveMs", mean(toResolve));
+        out.put("window", Duration.ofMillis(windowMs).toString());
+        return out;
+    }
+
+    private static Long mean(List<Long> values) {
+        return values.isEmpty() ? null : Math.round(values.stream().mapToLong(Long::longValue).average().orElse(0));
+    }
+}

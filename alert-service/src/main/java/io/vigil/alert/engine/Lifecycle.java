@@ -1,0 +1,527 @@
+package io.vigil.alert.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.vigil.alert.config.AlertConfig;
+import io.vigil.alert.domain.AlertInstance;
+import io.vigil.alert.domain.AlertState;
+import io.vigil.alert.domain.Fingerprint;
+import io.vigil.alert.domain.Routing;
+import io.vigil.alert.domain.Rule;
+import io.vigil.alert.domain.Template;
+import io.vigil.alert.notify.Dispatcher;
+import io.vigil.alert.store.AlertStore;
+import io.vigil.alert.store.HistoryStore;
+import io.vigil.common.event.Streams;
+import io.vigil.common.problem.ProblemException;
+import io.vigil.common.stream.EventPublisher;
+
+/**
+ * The state machine of alert instances: pending → firing → resolved, with {@code for}, {@code keepFiringFor},
+ * acknowledgement, escalation and flap damping. MongoDB is the truth: every change is a compare-and-set on the
+ * alert's version, and this replica keeps the active alerts in memory (refreshed every second) only to avoid a read
+ * per observation. Every step is recorded in the history under an id derived from the step, and its
+ * {@code vigil:events:alert} event has a derived id too, so a replayed step is neither recorded nor consumed twice.
+ */
+@ApplicationScoped
+public class Lifecycle {
+
+    private static final int CAS_ATTEMPTS = 8;
+    /** A breaching observation with an unchanged value is written at most this often (staleness needs seconds). */
+    private static final long TOUCH_MS = 1000;
+
+    private final AlertStore store;
+    private final HistoryStore history;
+    private final EventPublisher events;
+    private final Dispatcher dispatcher;
+    private final RuleSet rules;
+    private final AlertConfig config;
+    private final AlertMeters meters;
+    private final Map<String, AlertInstance> active = new ConcurrentHashMap<>();
+
+    public Lifecycle(AlertStore store, HistoryStore history, EventPublisher events, Dispatcher dispatcher,
+            RuleSet rules, AlertConfig config, AlertMeters meters) {
+        this.store = store;
+        this.history = history;
+        this.events = events;
+        this.dispatcher = dispatcher;
+        this.rules = rules;
+        this.config = config;
+        this.meters = meters;
+        meters.bindActive(active::values);
+        dispatcher.activeAlerts(active::values);
+    }
+
+    public Collection<AlertInstance> active() {
+        return active.values();
+    }
+
+    /** Re-reads the active alerts from MongoDB (changes made by other replicas). */
+    public synchronized void refresh() {
+        Map<String, AlertInstance> fresh = new LinkedHashMap<>();
+        for (AlertInstance a : store.active()) {
+            fresh.put(a.fingerprint, a);
+        }
+        active.keySet().retainAll(fresh.keySet());
+        active.putAll(fresh);
+    }
+
+    /** The labels of an alert of {@code rule} on a series: series labels, the rule's labels, alertname, severity. */
+    public static Map<String, String> alertLabels(Rule.Compiled rule, Map<String, String> series) {
+        Map<String, String> labels = new LinkedHashMap<>(series);
+        labels.putAll(rule.rule().labels());
+        labels.put("alertname", rule.rule().name());
+        labels.put("severity", rule.severity().label());
+        return labels;
+    }
+
+    /**
+     * Applies one evaluation of {@code rule} on a series: {@code breach} says whether its condition held for
+     * {@code value} at event time {@code observedAt}. Older observations than the last applied are ignored.
+     */
+    public synchronized void observe(Rule.Compiled rule, Map<String, String> seriesLabels, double value, boolean breach,
+            long observedAt, List<String> parents) {
+        if (!breach && !hasActive(rule.id())) {
+            return; // the common case at scale: nothing breaches, nothing to clear
+        }
+        Map<String, String> labels = alertLabels(rule, seriesLabels);
+        String fp = Fingerprint.of(rule.id(), labels);
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            long now = System.currentTimeMillis();
+            AlertInstance a = active.get(fp);
+            if (a == null) {
+                if (!breach) {
+                    return;
+                }
+                AlertInstance stored = store.get(fp);
+                if (stored != null && stored.active()) {
+                    active.put(fp, stored);
+                    continue;
+                }
+                if (stored != null && observedAt <= stored.lastObservedAt) {
+                    return; // a replay of what the resolved episode already saw: never re-fire
+                }
+                a = stored != null ? stored : new AlertInstance();
+                a.fingerprint = fp;
+                a.ruleId = rule.id();
+                a.ruleName = rule.rule().name();
+                a.labels = labels;
+                a.severity = rule.severity().label();
+                startEpisode(a, now, value, observedAt);
+                a.parents = parents == null ? new ArrayList<>() : new ArrayList<>(parents);
+                a.annotations = render(rule, labels, value);
+                boolean fire = rule.rule().forMs() == 0;
+                if (fire) {
+                    a.state = AlertState.FIRING;
+                    a.firingAt = now;
+                    a.escalationStartAt = now;
+                    noteChange(a, now);
+                }
+                if (!store.save(a)) {
+                    reload(fp);
+                    continue;
+                }
+                active.put(fp, a);
+                stepped(a, AlertState.PENDING.label(), now);
+                if (fire) {
+                    stepped(a, AlertState.FIRING.label(), now);
+                    afterFiringOrResolved(a);
+                }
+                return;
+            }
+            if (observedAt < a.lastObservedAt || a.external) {
+                return;
+            }
+            a.lastObservedAt = observedAt;
+            boolean changed = a.value != value;
+            a.value = value;
+            if (parents != null && !parents.isEmpty()) {
+                a.parents = new ArrayList<>(parents);
+            }
+            String step = null;
+            boolean write;
+            if (breach) {
+                write = changed || a.clearedAt != 0 || now - a.lastBreachAt >= TOUCH_MS;
+                a.clearedAt = 0;
+                a.lastBreachAt = now;
+                if (a.state == AlertState.PENDING && now - a.activeAt >= rule.rule().forMs()) {
+                    step = fire(a, now);
+                }
+            } else if (a.state == AlertState.PENDING) {
+                write = true;
+                step = resolve(a, now);
+            } else {
+                write = a.clearedAt == 0;
+                if (a.clearedAt == 0) {
+                    a.clearedAt = now;
+                }
+                if (rule.rule().keepFiringForMs() == 0) {
+                    step = resolve(a, now);
+                }
+            }
+            if (step == null && !write) {
+                return;
+            }
+            if (saveStep(a, step, now)) {
+                return;
+            }
+        }
+        Log.warnf("alert %s: gave up after %d concurrent updates", fp, CAS_ATTEMPTS);
+    }
+
+    private boolean hasActive(String ruleId) {
+        for (AlertInstance a : active.values()) {
+            if (ruleId.equals(a.ruleId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Alerts posted to the Alertmanager API: firing until endsAt, resolved when endsAt passes or is in the past. */
+    public synchronized AlertInstance external(Map<String, String> labels, Map<String, String> annotations,
+            long startsAt, long endsAt) {
+        String fp = Fingerprint.of("external", labels);
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            long now = System.currentTimeMillis();
+            AlertInstance a = active.get(fp);
+            if (a == null) {
+                if (endsAt > 0 && endsAt <= now) {
+                    return null;
+                }
+                AlertInstance stored = store.get(fp);
+                if (stored != null && stored.active()) {
+                    active.put(fp, stored);
+                    continue;
+                }
+                a = stored != null ? stored : new AlertInstance();
+                a.fingerprint = fp;
+                a.ruleId = "external";
+                a.ruleName = labels.getOrDefault("alertname", "external");
+                a.labels = new LinkedHashMap<>(labels);
+                a.severity = labels.getOrDefault("severity", "warning");
+                a.external = true;
+                startEpisode(a, now, 1, now);
+                a.annotations = new LinkedHashMap<>(annotations);
+                a.state = AlertState.FIRING;
+                a.firingAt = startsAt > 0 ? Math.min(startsAt, now) : now;
+                a.escalationStartAt = now;
+                a.endsAt = endsAt;
+                noteChange(a, now);
+                if (!store.save(a)) {
+                    reload(fp);
+                    continue;
+                }
+                active.put(fp, a);
+                stepped(a, AlertState.FIRING.label(), now);
+                afterFiringOrResolved(a);
+                return a;
+            }
+            a.annotations = new LinkedHashMap<>(annotations);
+            a.endsAt = endsAt;
+            a.lastBreachAt = now;
+            String step = endsAt > 0 && endsAt <= now ? resolve(a, now) : null;
+            if (saveStep(a, step, now)) {
+                return a;
+            }
+        }
+        return active.get(fp);
+    }
+
+    /** Timers, run by one replica at a time: for, keepFiringFor, staleness, endsAt, ack expiry, escalation, flapping. */
+    public void tick(long now) {
+        for (AlertInstance snapshot : List.copyOf(active.values())) {
+            try {
+                tickOne(snapshot.fingerprint, now);
+            } catch (RuntimeException e) {
+                Log.warnf("timer of alert %s failed: %s", snapshot.fingerprint, e.getMessage());
+            }
+        }
+    }
+
+    private synchronized void tickOne(String fp, long now) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            AlertInstance a = active.get(fp);
+            if (a == null) {
+                return;
+            }
+            Rule.Compiled rule = a.external ? null : rules.get(a.ruleId);
+            String step = null;
+            boolean write = false;
+            if (a.external) {
+                if (a.endsAt > 0 && a.endsAt <= now) {
+                    step = resolve(a, now);
+                }
+            } else if (rule == null) {
+                step = resolve(a, now); // its rule was deleted
+            } else if (a.state == AlertState.PENDING) {
+                if (now - a.lastBreachAt > staleMs(rule)) {
+                    step = resolve(a, now);
+                } else if (now - a.activeAt >= rule.rule().forMs()) {
+                    step = fire(a, now);
+                }
+            } else if (a.clearedAt > 0 && now - a.clearedAt >= rule.rule().keepFiringForMs()) {
+                step = resolve(a, now);
+            } else if (a.clearedAt == 0 && now - a.lastBreachAt > staleMs(rule)) {
+                a.clearedAt = a.lastBreachAt + staleMs(rule); // no data: cleared, keepFiringFor still applies
+                write = true;
+            }
+            List<String> extra = new ArrayList<>();
+            if (step == null && a.state == AlertState.FIRING) {
+                if (a.ack != null && a.ack.until() > 0 && a.ack.until() <= now) {
+                    extra.add("ack-expired:" + a.ack.at());
+                    a.ack = null;
+                    a.escalationLevel = 0;
+                    a.escalationStartAt = now; // an expired ack re-escalates from the first level
+                    write = true;
+                }
+                if (a.flapping && recentChanges(a, now) == 0) {
+                    a.flapping = false;
+                    a.flapNotified = false;
+                    extra.add("flapping-ended:" + now);
+                    write = true;
+                }
+                if (a.ack == null && !a.flapping) {
+                    int level = dueEscalation(a, now);
+                    if (level > a.escalationLevel) {
+                        extra.add("escalated:" + a.escalationStartAt + ":" + level);
+                        a.escalationLevel = level;
+                        write = true;
+                    }
+                }
+            }
+            if (step == null && !write) {
+                return;
+            }
+            if (!saveStep(a, step, now)) {
+                continue;
+            }
+            for (String e : extra) {
+                String type = e.substring(0, e.indexOf(':'));
+                Map<String, Object> detail = new LinkedHashMap<>();
+                if (type.equals("escalated")) {
+                    List<Routing.EscalationPolicy.Level> levels = dispatcher.escalationLevels(a);
+                    Routing.EscalationPolicy.Level level = levels.get(a.escalationLevel - 1);
+                    detail.put("level", a.escalationLevel);
+                    detail.put("receivers", level.receivers());
+                    if (history.record(a.fingerprint + ":" + a.episode + ":" + e, a.fingerprint, type, now, detail)) {
+                        dispatcher.escalate(a, a.escalationLevel, level.receivers(), e);
+                    }
+                } else {
+                    history.record(a.fingerprint + ":" + a.episode + ":" + e, a.fingerprint, type, now, detail);
+                    if (type.equals("flapping-ended")) {
+                        dispatcher.alertChanged(a);
+                    }
+                }
+            }
+            return;
+        }
+    }
+
+    /** The highest escalation level whose delay has passed since escalation (re)started, 0 if none. */
+    private int dueEscalation(AlertInstance a, long now) {
+        List<Routing.EscalationPolicy.Level> levels = dispatcher.escalationLevels(a);
+        int due = 0;
+        for (int i = 0; i < levels.size(); i++) {
+            if (now - a.escalationStartAt >= levels.get(i).delayMs()) {
+                due = i + 1;
+            }
+        }
+        // one level per tick, so the history shows each step even after a long outage
+        return Math.min(due, a.escalationLevel + 1);
+    }
+
+    public synchronized AlertInstance acknowledge(String fp, String by, String comment, long until) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            AlertInstance a = activeOr404(fp);
+            long now = System.currentTimeMillis();
+            a.ack = new AlertInstance.Ack(by, comment, now, until);
+            if (!store.save(a)) {
+                reload(fp);
+                continue;
+            }
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("by", by);
+            detail.put("comment", comment == null ? "" : comment);
+            detail.put("until", until > 0 ? Instant.ofEpochMilli(until).toString() : null);
+            history.record(fp + ":" + a.episode + ":ack:" + now, fp, "acknowledged", now, detail);
+            publish(a, "acknowledged", fp + ":" + a.episode + ":ack:" + now);
+            return a;
+        }
+        throw ProblemException.conflict("alert " + fp + " is being changed concurrently; try again");
+    }
+
+    public synchronized AlertInstance unacknowledge(String fp, String by) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            AlertInstance a = activeOr404(fp);
+            if (a.ack == null) {
+                return a;
+            }
+            long now = System.currentTimeMillis();
+            a.ack = null;
+            a.escalationLevel = 0;
+            a.escalationStartAt = now;
+            if (!store.save(a)) {
+                reload(fp);
+                continue;
+            }
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("by", by);
+            history.record(fp + ":" + a.episode + ":unack:" + now, fp, "unacknowledged", now, detail);
+            publish(a, "unacknowledged", fp + ":" + a.episode + ":unack:" + now);
+            return a;
+        }
+        throw ProblemException.conflict("alert " + fp + " is being changed concurrently; try again");
+    }
+
+    private AlertInstance activeOr404(String fp) {
+        AlertInstance a = active.get(fp);
+        if (a == null) {
+            a = store.get(fp);
+            if (a == null || !a.active()) {
+                throw ProblemException.notFound("no active alert " + fp);
+            }
+            active.put(fp, a);
+        }
+        return a;
+    }
+
+    private void startEpisode(AlertInstance a, long now, double value, long observedAt) {
+        a.episode = a.episode + 1;
+        a.state = AlertState.PENDING;
+        a.value = value;
+        a.activeAt = now;
+        a.firingAt = 0;
+        a.resolvedAt = 0;
+        a.clearedAt = 0;
+        a.purgeAt = 0;
+        a.lastBreachAt = now;
+        a.lastObservedAt = observedAt;
+        a.ack = null; // an ack ends when the alert fires anew
+        a.escalationLevel = 0;
+        a.escalationStartAt = 0;
+    }
+
+    private String fire(AlertInstance a, long now) {
+        a.state = AlertState.FIRING;
+        a.firingAt = now;
+        a.escalationStartAt = now;
+        noteChange(a, now);
+        return AlertState.FIRING.label();
+    }
+
+    private String resolve(AlertInstance a, long now) {
+        boolean wasFiring = a.state == AlertState.FIRING;
+        a.state = AlertState.RESOLVED;
+        a.resolvedAt = now;
+        a.ack = null; // an ack ends when the alert resolves
+        a.purgeAt = now + config.historyRetention().toMillis();
+        if (wasFiring) {
+            noteChange(a, now);
+            return AlertState.RESOLVED.label();
+        }
+        return "pending-cleared";
+    }
+
+    /** Flap damping: N state changes within the window mark the alert flapping until it is quiet for a window. */
+    private void noteChange(AlertInstance a, long now) {
+        a.changes.add(now);
+        a.changes.removeIf(t -> now - t > config.flapWindow().toMillis());
+        if (!a.flapping && a.changes.size() >= config.flapTransitions()) {
+            a.flapping = true;
+        }
+    }
+
+    private int recentChanges(AlertInstance a, long now) {
+        a.changes.removeIf(t -> now - t > config.flapWindow().toMillis());
+        return a.changes.size();
+    }
+
+    /** Saves and, if {@code step} is set, records it and tells the dispatcher; false = concurrent change, retry. */
+    private boolean saveStep(AlertInstance a, String step, long now) {
+        boolean sendFlapSummary = a.flapping && !a.flapNotified;
+        if (sendFlapSummary) {
+            a.flapNotified = true;
+        }
+        if (!store.save(a)) {
+            reload(a.fingerprint);
+            return false;
+        }
+        if (a.state == AlertState.RESOLVED) {
+            active.remove(a.fingerprint);
+        }
+        if (step != null) {
+            stepped(a, step, now);
+            if (!step.equals("pending-cleared")) {
+                afterFiringOrResolved(a);
+            }
+        }
+        if (sendFlapSummary) {
+            history.record(a.fingerprint + ":" + a.episode + ":flapping:" + now, a.fingerprint, "flapping", now,
+                    Map.of("changes", a.changes.size(), "windowMs", config.flapWindow().toMillis()));
+            dispatcher.flapping(a);
+        }
+        return true;
+    }
+
+    private void afterFiringOrResolved(AlertInstance a) {
+        if (!a.flapping) {
+            dispatcher.alertChanged(a);
+        }
+    }
+
+    private void stepped(AlertInstance a, String step, long now) {
+        meters.transition(step, a.severity);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("value", a.value);
+        detail.put("labels", a.labels);
+        String id = a.fingerprint + ":" + a.episode + ":" + step;
+        if (history.record(id, a.fingerprint, step, now, detail) && !step.equals("pending-cleared")) {
+            publish(a, step, id);
+        }
+    }
+
+    private void publish(AlertInstance a, String type, String stepId) {
+        try {
+            String id = UUID.nameUUIDFromBytes(stepId.getBytes(StandardCharsets.UTF_8)).toString();
+            events.publish(Streams.ALERT, events.envelope(id, "alert." + type, 1, a.eventPayload()));
+        } catch (RuntimeException e) {
+            Log.warnf("could not publish alert.%s for %s: %s", type, a.fingerprint, e.getMessage());
+        }
+    }
+
+    private void reload(String fp) {
+        AlertInstance fresh = store.get(fp);
+        if (fresh == null || !fresh.active()) {
+            active.remove(fp);
+        } else {
+            active.put(fp, fresh);
+        }
+    }
+
+    private long staleMs(Rule.Compiled rule) {
+        return switch (rule.rule().source()) {
+            case "metrics" -> config.staleAfter().toMillis();
+            case "queue" -> rule.rule().windowMs();
+            default -> Long.MAX_VALUE / 4;
+        };
+    }
+
+    static Map<String, String> render(Rule.Compiled rule, Map<String, String> labels, double value) {
+        Map<String, String> out = new LinkedHashMap<>();
+        rule.rule().annotations().forEach((k, v) -> out.put(k, Template.render(v, labels, value,
+                rule.severity().label())));
+        return out;
+    }
+}

@@ -1,0 +1,53 @@
+package io.vigil.alert.store;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+
+/** Notification groups ({@code alert_groups}), written compare-and-set on version like alerts. */
+@ApplicationScoped
+public class GroupStore {
+
+    private final MongoDocs docs;
+
+    public GroupStore(MongoDocs docs) {
+        this.docs = docs;
+    }
+
+    public void createIndexes() {
+        docs.collection(MongoDocs.GROUPS).createIndex(Indexes.ascending("nextFlushAt"));
+    }
+
+    public AlertGroup get(String key) {
+        return docs.fromDoc(docs.collection(MongoDocs.GROUPS).find(Filters.eq("_id", key)).first(), AlertGroup.class);
+    }
+
+    public List<AlertGroup> due(long now) {
+        List<AlertGroup> out = new ArrayList<>();
+        for (Document d : docs.collection(MongoDocs.GROUPS)
+                .find(Filters.and(Filters.gt("nextFlushAt", 0L), Filters.lte("nextFlushAt", now)))) {
+            out.add(docs.fromDoc(d, AlertGroup.class));
+        }
+        return out;
+    }
+
+    public boolean save(AlertGroup g) {
+        long expected = g.version;
+        g.version = expected + 1;
+        boolean ok = docs.compareAndSet(MongoDocs.GROUPS, g.key, g, expected);
+        if (!ok) {
+            g.version = expected;
+        }
+        return ok;
+    }
+
+    public void delete(AlertGroup g) {
+        docs.collection(MongoDocs.GROUPS).deleteOne(Filters.and(Filters.eq("_id", g.key), Filters.eq("version", g.version)));
+    }
+}
