@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
-import io.vigil.alert.stream.SignalReader;
+import io.vigil.common.event.Streams;
 import io.vigil.testing.ApiKeys;
 import io.vigil.testing.ServiceProcess;
 
@@ -40,17 +40,17 @@ class CrashIT {
 
             // Y fires and resolves before the crash (published until seen: the other replica loads rules each second)
             Poll.until(() -> {
-                Signals.xadd(fleet.redis, SignalReader.METRICS_LIVE, Signals.live("crash", "/y", "2xx", 10, 0, 900));
+                Signals.xadd(fleet.redis, Streams.METRICS_LIVE, Signals.live("crash", "/y", "2xx", 10, 0, 900));
                 return hook.where(r -> r.path().equals("/l1") && r.body().contains("\"/y\"")).size();
             }, n -> n > 0, Duration.ofSeconds(20), "Y firing");
-            Signals.xadd(fleet.redis, SignalReader.METRICS_LIVE, Signals.live("crash", "/y", "2xx", 10, 0, 10));
+            Signals.xadd(fleet.redis, Streams.METRICS_LIVE, Signals.live("crash", "/y", "2xx", 10, 0, 10));
             hook.await(r -> r.body().contains("\"/y\"") && r.body().contains("\"resolved\""), 1, Duration.ofSeconds(20));
 
             // X keeps breaching, published every 250 ms like metrics.live, across the crash
             AtomicBoolean publishing = new AtomicBoolean(true);
             Thread publisher = new Thread(() -> {
                 while (publishing.get()) {
-                    Signals.xadd(fleet.redis, SignalReader.METRICS_LIVE, Signals.live("crash", "/x", "2xx", 10, 0, 900));
+                    Signals.xadd(fleet.redis, Streams.METRICS_LIVE, Signals.live("crash", "/x", "2xx", 10, 0, 900));
                     try {
                         Thread.sleep(250);
                     } catch (InterruptedException e) {

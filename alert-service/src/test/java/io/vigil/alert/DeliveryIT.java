@@ -11,7 +11,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import io.vigil.alert.stream.SignalReader;
+import io.vigil.common.event.Streams;
 import io.vigil.testing.ApiKeys;
 import io.vigil.testing.ServiceProcess;
 
@@ -42,7 +42,7 @@ class DeliveryIT {
                     .put("/api/v1/rules/dlv").then().statusCode(201);
 
             // 1. queue-service is down (nothing listens on its port): delivered directly, and counted
-            Signals.xadd(fleet.redis, SignalReader.METRICS_LIVE, Signals.live("dlv", "/fallback", "2xx", 10, 0, 900));
+            Signals.xadd(fleet.redis, Streams.METRICS_LIVE, Signals.live("dlv", "/fallback", "2xx", 10, 0, 900));
             hook.await(r -> r.body().contains("/fallback"), 1, Duration.ofSeconds(20));
             String metrics = AlertFleet.api(svc, ApiKeys.READER).get("/q/metrics").then().extract().asString();
             assertThat(metrics).containsPattern("vigil_alert_notifications_routed_total\\{path=\"fallback\"[^}]*} [1-9]");
@@ -56,7 +56,7 @@ class DeliveryIT {
             }, n -> n > 0, Duration.ofSeconds(20), "the breaker to close");
             long down = System.currentTimeMillis();
             for (int i = 0; i < ALERTS; i++) {
-                Signals.xadd(fleet.redis, SignalReader.METRICS_LIVE, Signals.live("dlv", "/e" + i, "2xx", 10, 0, 900));
+                Signals.xadd(fleet.redis, Streams.METRICS_LIVE, Signals.live("dlv", "/e" + i, "2xx", 10, 0, 900));
             }
             Poll.until(() -> queue.byState("waiting").size() + queue.byState("active").size(), n -> n >= ALERTS,
                     Duration.ofSeconds(20), "notifications queued");

@@ -28,7 +28,7 @@ import io.vigil.testing.RedisServerResource;
 class LifecycleTest extends HookedTest {
 
     void live(EventEnvelope e) {
-        xadd(SignalReader.METRICS_LIVE, e);
+        xadd(Streams.METRICS_LIVE, e);
     }
 
     @Test
@@ -70,7 +70,7 @@ class LifecycleTest extends HookedTest {
                 breach.time().minusMillis(5), 1, breach.payload());
         live(late);
         live(Signals.live("shop1", "/other", "2xx", 1, 0, 1)); // a later event, so the replay was surely read
-        Poll.until(() -> redis.stream(String.class).xpending(SignalReader.METRICS_LIVE, SignalReader.GROUP)
+        Poll.until(() -> redis.stream(String.class).xpending(Streams.METRICS_LIVE, SignalReader.GROUP)
                 .getPendingCount(), n -> n == 0, Duration.ofSeconds(5), "replay consumed");
         assertThat(AlertApi.alert(fp).get("state")).isEqualTo("resolved");
 

@@ -16,7 +16,6 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.vigil.alert.stream.SignalReader;
 import io.vigil.common.event.EventEnvelope;
 import io.vigil.common.event.Streams;
 import io.vigil.testing.ApiKeys;
@@ -112,7 +111,7 @@ class RoutingTest extends HookedTest {
         crit.put("expr", "p95Ms > 500");
         AlertApi.putRule(warn).statusCode(201);
         AlertApi.putRule(crit).statusCode(201);
-        xadd(SignalReader.METRICS_LIVE, Signals.live("inh", "/a", "2xx", 10, 0, 900));
+        xadd(Streams.METRICS_LIVE, Signals.live("inh", "/a", "2xx", 10, 0, 900));
         hook.await(r -> r.body().contains("\"service\":\"inh\"") && r.body().contains("critical"), 1,
                 Duration.ofSeconds(10));
         List<Map<String, Object>> both = Poll.until(() -> AlertApi.alerts("?severity=warning"), l -> l.stream()
@@ -129,13 +128,13 @@ class RoutingTest extends HookedTest {
                         "createdBy", "ops", "comment", "maintenance"))
                 .post("/api/v1/silences").then().statusCode(201);
         AlertApi.putRule(AlertApi.metricsRule("quiet-p95", "quiet", "p95Ms > 100", 0, 0)).statusCode(201);
-        xadd(SignalReader.METRICS_LIVE, Signals.live("quiet", "/a", "2xx", 10, 0, 900));
+        xadd(Streams.METRICS_LIVE, Signals.live("quiet", "/a", "2xx", 10, 0, 900));
         Map<String, Object> q = AlertApi.one("quiet-p95");
         Poll.until(() -> AlertApi.alert((String) q.get("fingerprint")), a -> "firing".equals(a.get("state")),
                 Duration.ofSeconds(5), "firing");
         assertThat((String) AlertApi.alert((String) q.get("fingerprint")).get("mutedBy")).startsWith("silence:");
         // a later alert that is not silenced is sent; the silenced one never was
-        xadd(SignalReader.METRICS_LIVE, Signals.live("inh", "/b", "2xx", 10, 0, 900));
+        xadd(Streams.METRICS_LIVE, Signals.live("inh", "/b", "2xx", 10, 0, 900));
         hook.await(r -> r.body().contains("\"endpoint\":\"/b\""), 1, Duration.ofSeconds(10));
         assertThat(hook.where(r -> r.body().contains("quiet-p95"))).isEmpty();
     }
@@ -148,7 +147,7 @@ class RoutingTest extends HookedTest {
                         Map.of("delayMs", 700, "receivers", List.of("slack")),
                         Map.of("delayMs", 2500, "receivers", List.of("lead"))))));
         AlertApi.putRule(AlertApi.metricsRule("esc", "esc", "p95Ms > 100", 0, 0)).statusCode(201);
-        xadd(SignalReader.METRICS_LIVE, Signals.live("esc", "/e", "2xx", 10, 0, 900));
+        xadd(Streams.METRICS_LIVE, Signals.live("esc", "/e", "2xx", 10, 0, 900));
         hook.await(r -> r.path().equals("/slack") && r.body().contains("escalation"), 1, Duration.ofSeconds(10));
         String fp = (String) AlertApi.one("esc").get("fingerprint");
         given().header("Authorization", ApiKeys.WRITER).contentType(ContentType.JSON).body(Map.of("by", "bo"))
@@ -160,7 +159,7 @@ class RoutingTest extends HookedTest {
         // level 3 would be due 2.5 s after firing: wait past it (keeping the series alive) and see it never sent
         long until = System.currentTimeMillis() + 3500;
         Poll.until(() -> {
-            xadd(SignalReader.METRICS_LIVE, Signals.live("esc", "/e", "2xx", 10, 0, 900));
+            xadd(Streams.METRICS_LIVE, Signals.live("esc", "/e", "2xx", 10, 0, 900));
             return System.currentTimeMillis();
         }, now -> now > until, Duration.ofSeconds(10), "past level 3");
         assertThat(hook.where(r -> r.path().equals("/lead"))).isEmpty();
@@ -174,7 +173,7 @@ class RoutingTest extends HookedTest {
                         Map.of("delayMs", 0, "receivers", List.of("oncall")),
                         Map.of("delayMs", 600_000, "receivers", List.of("lead"))))));
         AlertApi.putRule(AlertApi.metricsRule("ackexp", "ackexp", "p95Ms > 100", 0, 0)).statusCode(201);
-        xadd(SignalReader.METRICS_LIVE, Signals.live("ackexp", "/a", "2xx", 10, 0, 900));
+        xadd(Streams.METRICS_LIVE, Signals.live("ackexp", "/a", "2xx", 10, 0, 900));
         hook.await(r -> r.path().equals("/oncall") && r.body().contains("ackexp"), 1, Duration.ofSeconds(10));
         String fp = (String) AlertApi.one("ackexp").get("fingerprint");
         given().header("Authorization", ApiKeys.WRITER).contentType(ContentType.JSON)
@@ -222,7 +221,7 @@ class RoutingTest extends HookedTest {
         String fp = (String) absent.get("fingerprint");
         Poll.until(() -> AlertApi.alert(fp), a -> "firing".equals(a.get("state")), Duration.ofSeconds(10), "absent");
         Poll.until(() -> {
-            xadd(SignalReader.METRICS_LIVE, Signals.live("ghost", "/g", "2xx", 1, 0, 1));
+            xadd(Streams.METRICS_LIVE, Signals.live("ghost", "/g", "2xx", 1, 0, 1));
             return AlertApi.alert(fp);
         }, a -> "resolved".equals(a.get("state")), Duration.ofSeconds(10), "data is back");
 

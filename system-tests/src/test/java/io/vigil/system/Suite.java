@@ -1,16 +1,23 @@
 package io.vigil.system;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.vigil.mongo.embedded.EmbeddedMongo;
 import io.vigil.testing.RedisCluster;
 import io.vigil.testing.RedisServer;
 import io.vigil.testing.ServiceProcess;
 
-/** The five packaged services as child processes on one real Redis, each with its own in-memory MongoDB. */
+/**
+ * The five packaged services as child processes on one real Redis and one MongoDB wire server (the embedded one, in
+ * this JVM), so that what a service stored survives its SIGKILL as it would with a real MongoDB.
+ */
 public final class Suite implements AutoCloseable {
 
     public static final List<String> SERVICES = List.of("metrics-service", "health-service", "alert-service",
@@ -19,10 +26,14 @@ public final class Suite implements AutoCloseable {
     private final RedisServer redis;
     private final RedisCluster cluster;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final MongoServer mongo = EmbeddedMongo.newServer(new MemoryBackend());
+    private final String mongoUrl;
 
     private Suite(RedisServer redis, RedisCluster cluster) {
         this.redis = redis;
         this.cluster = cluster;
+        InetSocketAddress address = mongo.bind();
+        this.mongoUrl = "mongodb://127.0.0.1:" + address.getPort();
     }
 
     /** Starts Redis (append-only, so a restart keeps what it acknowledged) and every service, ready. */
@@ -41,7 +52,9 @@ public final class Suite implements AutoCloseable {
     private Suite startServices(List<String> names, Map<String, String> redisProperties) {
         try {
             for (String name : names) {
-                ServiceProcess process = new ServiceProcess(Path.of("..", name), redisProperties);
+                Map<String, String> properties = new LinkedHashMap<>(redisProperties);
+                properties.put("quarkus.mongodb.connection-string", mongoUrl);
+                ServiceProcess process = new ServiceProcess(Path.of("..", name), properties);
                 services.put(name, process.start(Duration.ofSeconds(90)));
             }
             return this;
@@ -76,5 +89,6 @@ public final class Suite implements AutoCloseable {
         if (cluster != null) {
             cluster.close();
         }
+        mongo.shutdownNow();
     }
 }

@@ -26,8 +26,6 @@ import io.vigil.common.stream.StreamGroupReader;
 @ApplicationScoped
 public class SignalReader {
 
-    /** metrics-service's fast signal: a rolling 10 s view of each series, every 250 ms (see the module README). */
-    public static final String METRICS_LIVE = "vigil:events:metrics.live";
     public static final String GROUP = "alert-service";
 
     private final StreamConsumers consumers;
@@ -49,7 +47,7 @@ public class SignalReader {
 
     public void start() {
         // the high-rate metrics streams are read in batches (one pipelined Redis round trip per batch)
-        readers.add(consumers.startBatches(METRICS_LIVE, GROUP, instance.name(), "$", ReadSettings.from(config),
+        readers.add(consumers.startBatches(Streams.METRICS_LIVE, GROUP, instance.name(), "$", ReadSettings.from(config),
                 (reader, batch, reclaimed) -> metricsBatch("live", reader, batch)));
         readers.add(consumers.startBatches(Streams.METRICS_ROLLUP, GROUP, instance.name(), "$",
                 ReadSettings.from(config), (reader, batch, reclaimed) -> metricsBatch("rollup", reader, batch)));

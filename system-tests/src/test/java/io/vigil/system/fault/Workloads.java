@@ -18,7 +18,10 @@ public final class Workloads {
             switch (name) {
                 case "queue-service" -> all.add(new QueueWorkload(process.baseUrl()));
                 case "metrics-service" -> all.add(new MetricsWorkload(process.baseUrl()));
-                default -> { }
+                case "cache-service" -> all.add(new CacheWorkload(process.baseUrl()));
+                case "health-service" -> all.add(new HealthWorkload(process.baseUrl()));
+                case "alert-service" -> all.add(new AlertWorkload(process.baseUrl()));
+                default -> throw new IllegalArgumentException("no workload for " + name);
             }
         });
         return all;
