@@ -74,8 +74,9 @@ class IngestFaultsTest {
         String json = mapper.writeValueAsString(
                 List.of(MetricsApiTest.sample("cap-svc", "/c", "GET", 200, 5, Instant.now())));
         String id;
-        try (Resp raw = new Resp(RedisServerResource.server().port())) {
-            // Added and taken by a consumer that then dies, in one transaction, so the service cannot read it first.
+        try (Resp raw = new Resp(RedisServerResource.portOf(Streams.INGEST_SAMPLES))) {
+            // Added and taken by a consumer that then dies, in one transaction, so the service cannot read it first
+            // (one key: a single-slot MULTI on the node that holds the stream, on Redis Cluster too).
             raw.call("MULTI");
             raw.call("XADD", Streams.INGEST_SAMPLES, "*", "samples", json);
             raw.call("XREADGROUP", "GROUP", GROUP, "ghost", "COUNT", "1", "STREAMS", Streams.INGEST_SAMPLES, ">");

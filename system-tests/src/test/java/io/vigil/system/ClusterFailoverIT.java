@@ -1,6 +1,7 @@
 package io.vigil.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class ClusterFailoverIT {
 
     @BeforeEach
     void start() {
-        suite = Suite.onCluster(List.of("queue-service"));
+        suite = Suite.onCluster(List.of("queue-service", "metrics-service"));
         load = new LoadRunner(Workloads.of(suite));
         load.awaitAccepted(50);
     }
@@ -48,10 +49,14 @@ class ClusterFailoverIT {
             assertThat(w.lost()).as("%s on the healthy cluster", w.service()).isEmpty();
         }
         assertThat(suite.cluster().masters()).hasSize(3);
-        // The master that holds the queue: its replica must take over while workers keep enqueueing.
+        // The master that holds the queue. metrics-service writes to every master (one hash slot per series, shared
+        // bucket indexes), so it loses this one too. Its replica must take over while both workloads keep writing.
         int master = suite.cluster().masterOf("vigil:q:{fault-jobs}:settings");
         long killed = System.nanoTime();
         suite.cluster().kill(master);
+        // A live node may still say "ok" before it notices the death: wait until the replica answers for the slot.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> suite.cluster().masterOf("vigil:q:{fault-jobs}:settings") != master);
         suite.cluster().awaitState("ok", Duration.ofSeconds(30));
         List<String> problems = new ArrayList<>();
         for (Workload w : load.workloads()) {

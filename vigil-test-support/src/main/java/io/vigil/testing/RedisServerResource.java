@@ -27,6 +27,11 @@ public class RedisServerResource implements QuarkusTestResourceLifecycleManager 
         return Boolean.getBoolean("vigil.test.redis-cluster");
     }
 
+    /** The port of the node that holds {@code key}: the single server, or on a cluster the key's master now. */
+    public static int portOf(String key) {
+        return clusterMode() ? cluster.masterOf(key) : current.port();
+    }
+
     @Override
     public Map<String, String> start() {
         if (clusterMode()) {

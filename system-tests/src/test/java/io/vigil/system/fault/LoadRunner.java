@@ -36,8 +36,11 @@ public final class LoadRunner implements AutoCloseable {
 
     private void write(Workload w) {
         while (running.get()) {
+            long started = System.nanoTime();
             if (w.step()) {
-                lastAccepted.get(w.service()).set(System.nanoTime());
+                // The write's start: a request sent before a fault and answered just after it does not count as
+                // service resumed.
+                lastAccepted.get(w.service()).set(started);
             } else {
                 LockSupport.parkNanos(20_000_000L); // back off while the service is unavailable
             }

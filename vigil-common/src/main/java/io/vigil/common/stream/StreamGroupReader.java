@@ -18,12 +18,14 @@ import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
 import io.vigil.common.event.Streams;
+import io.vigil.common.redis.RedisMode;
 
 /**
  * One member of a consumer group on one stream, reading batch by batch on its own thread: the loop every Vigil
  * consumer shares. It creates the group when missing (again after a Redis restart that lost it), takes over entries
  * pending longer than {@code claimIdle} (their consumer died, or their handling failed) with XAUTOCLAIM, and reads new
- * entries with a blocking XREADGROUP. What happens to a batch, and when its entries are acknowledged, is the
+ * entries with a blocking XREADGROUP (on Redis Cluster: a non-blocking one every {@link #CLUSTER_POLL}, see
+ * {@link #readNew()}). What happens to a batch, and when its entries are acknowledged, is the
  * {@link BatchHandler}'s: an entry it does not acknowledge stays pending and comes back through a later claim.
  */
 public final class StreamGroupReader implements AutoCloseable {
@@ -38,6 +40,8 @@ public final class StreamGroupReader implements AutoCloseable {
 
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration COPY_MARKER_TTL = Duration.ofDays(1);
+    /** On Redis Cluster, how long a member waits before reading again after a read found nothing. */
+    static final Duration CLUSTER_POLL = Duration.ofMillis(50);
 
     private final String stream;
     private final String group;
@@ -149,10 +153,11 @@ public final class StreamGroupReader implements AutoCloseable {
                     reclaimAbandoned();
                     nextClaim = System.nanoTime() + settings.claimInterval().toNanos();
                 }
-                List<StreamMessage<String, String, String>> batch = streams.xreadgroup(group, consumer, stream, ">",
-                        new XReadGroupArgs().count(settings.batchSize()).block(settings.block()));
+                List<StreamMessage<String, String, String>> batch = readNew();
                 if (!batch.isEmpty()) {
                     handler.handle(this, batch, false);
+                } else if (RedisMode.cluster()) {
+                    sleep(settings.block().compareTo(CLUSTER_POLL) < 0 ? settings.block() : CLUSTER_POLL);
                 }
             } catch (Exception e) {
                 if (!running) {
@@ -164,6 +169,19 @@ public final class StreamGroupReader implements AutoCloseable {
                 pause();
             }
         }
+    }
+
+    /**
+     * New entries for this member. On a single Redis the read blocks up to {@code block} on a pooled connection. On
+     * Redis Cluster it does not block: the cluster client takes a pooled connection of every node for each command
+     * and holds all of them until the reply, so a blocking read would hold one connection per node per member for
+     * the whole block (a handful of members exhaust the default pool of 6 and every other command of the service
+     * waits behind them). A non-blocking read holds them for one round trip; an idle member reads again after
+     * {@link #CLUSTER_POLL}, which bounds the added delivery latency.
+     */
+    private List<StreamMessage<String, String, String>> readNew() {
+        XReadGroupArgs args = new XReadGroupArgs().count(settings.batchSize());
+        return streams.xreadgroup(group, consumer, stream, ">", RedisMode.cluster() ? args : args.block(settings.block()));
     }
 
     private void ensureGroup() {
@@ -196,8 +214,12 @@ public final class StreamGroupReader implements AutoCloseable {
     }
 
     private void pause() {
+        sleep(RETRY_PAUSE);
+    }
+
+    private void sleep(Duration duration) {
         try {
-            Thread.sleep(RETRY_PAUSE.toMillis());
+            Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
