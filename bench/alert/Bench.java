@@ -47,7 +47,8 @@ public class Bench {
             ex.sendResponseHeaders(200, -1);
             ex.close();
         });
-        hook.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        java.util.concurrent.ExecutorService hookThreads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        hook.setExecutor(hookThreads);
         hook.start();
 
         HttpClient http = HttpClient.newHttpClient();
@@ -109,6 +110,7 @@ public class Bench {
                     pct(rollup, 50) / pct(pair, 50), pct(rollup, 99) / pct(pair, 99));
         }
         hook.stop(0);
+        hookThreads.shutdownNow(); // its threads are not daemons: left running, they keep this JVM (and run.sh) alive
         throughput(redisPort, rollups);
     }
 

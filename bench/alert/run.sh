@@ -6,7 +6,8 @@
 #     over E2E_BREACHES breaches, and the ratio;
 #  2. rule evaluation throughput with 10,000 rules over a stream of rollups, as a ratio to the rate at which
 #     metrics-service publishes rollups for as many series (one per series per 10 s bucket).
-# Usage: bench/alert/run.sh   (env: E2E_BREACHES=100, ROLLUPS=20000)
+# Usage: bench/alert/run.sh   (env: E2E_BREACHES=100, ROLLUPS=20000; METRICS_OPTS, extra -D options for
+#        metrics-service, e.g. -Dvigil.metrics.live.interval=100ms; KEEP_WORK=1 keeps the logs' directory)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 ALERT_JAR="$ROOT/alert-service/target/quarkus-app/quarkus-run.jar"
@@ -24,7 +25,7 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  [[ -n "${KEEP_WORK:-}" ]] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -54,7 +55,7 @@ PY
 
 KEYS=(-Dvigil.auth.writer-keys=bench-writer -Dvigil.auth.reader-keys=bench-reader -Dvigil.auth.admin-keys=bench-admin)
 java -Xmx512m "${KEYS[@]}" -Dquarkus.http.port="$METRICS_PORT" -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" \
-  -Dvigil.mongo.embedded.data-file= -Dquarkus.log.console.json.enabled=false -Dquarkus.log.level=WARN \
+  -Dvigil.mongo.embedded.data-file= -Dquarkus.log.console.json.enabled=false -Dquarkus.log.level=WARN ${METRICS_OPTS:-} \
   -jar "$METRICS_JAR" >"$WORK/metrics.log" 2>&1 &
 PIDS+=($!)
 java -Xmx1g "${KEYS[@]}" -Dquarkus.http.port="$ALERT_PORT" -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" \
