@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.vigil.alert.domain.Expr;
 import io.vigil.alert.domain.Matcher;
 import io.vigil.alert.domain.Rule;
 import io.vigil.alert.store.RedisKeys;
@@ -186,6 +187,25 @@ public class Evaluator {
             lifecycle.observe(r, labels, counts[i], r.expr().test(counts[i]), eventTimeMs, null);
         }
         meters.evaluated(eventTimeMs, matching.size());
+    }
+
+    /** Queue rules on polled depths ({@code backlog}, {@code oldestWaitingMs}); empty = nothing to poll. */
+    public List<Rule.Compiled> queueDepthRules() {
+        return rules.index().of("queue").stream().filter(r -> Expr.QUEUE_DEPTH.contains(r.expr().field())).toList();
+    }
+
+    /** One polled queue's depths (field → value), observed at {@code timeMs}: evaluated like any observation. */
+    public void queueDepth(List<Rule.Compiled> depthRules, String queue, Map<String, Double> values, long timeMs) {
+        Map<String, String> labels = Map.of("queue", queue);
+        int evaluated = 0;
+        for (Rule.Compiled r : depthRules) {
+            if (Matcher.all(r.matchers(), labels)) {
+                double v = values.getOrDefault(r.expr().field(), 0.0);
+                lifecycle.observe(r, labels, v, r.expr().test(v), timeMs, null);
+                evaluated++;
+            }
+        }
+        meters.evaluated(timeMs, evaluated);
     }
 
     /** One {@code health.transition}: per-target state rules, and per-group counts of targets not UP / DOWN. */
