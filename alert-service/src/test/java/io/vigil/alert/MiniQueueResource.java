@@ -11,12 +11,7 @@ public class MiniQueueResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        int port = Ports.free();
         queue = new MiniQueue(port).start();
         return Map.of("vigil.alert.delivery.queue-url", queue.url(), "vigil.alert.delivery.queue-api-key",
                 "test-writer-key", "vigil.alert.queue-depth.interval", "200ms");

@@ -23,7 +23,8 @@ import io.vigil.alert.store.SeriesStore;
  * Evaluates the rules that watch an incoming event. Metrics rules look at an endpoint (service, endpoint, method):
  * its status-class series are combined (counts and errors summed, latency percentiles the highest of the classes),
  * from Redis so that replicas which each see some of the classes evaluate the same whole. Queue rules count events
- * in their window; health rules look at a target's new state or its group's; absence rules are run by the timer.
+ * in their window, or (backlog, oldestWaitingMs) take the depths the poller fetched; health rules look at a target's
+ * new state or its group's; absence rules are run by the timer.
  */
 @ApplicationScoped
 public class Evaluator {

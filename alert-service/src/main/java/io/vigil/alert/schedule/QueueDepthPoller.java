@@ -2,7 +2,6 @@ package io.vigil.alert.schedule;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -37,11 +36,7 @@ public class QueueDepthPoller {
     private final Evaluator evaluator;
     private final QueueClient queues;
     private final AlertMeters meters;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "alert-queue-depth");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Scheduler.daemonTimer("alert-queue-depth");
     private boolean down;
 
     public QueueDepthPoller(AlertConfig config, Scheduler scheduler, Evaluator evaluator, QueueClient queues,
