@@ -19,7 +19,9 @@ import com.sun.net.httpserver.HttpServer;
  * A real HTTP server speaking the subset of queue-service's API (queue-service/README.md) that alert-service's
  * delivery uses: enqueue with an idempotency key and maxAttempts, long-poll lease, ack, nack with exponential backoff
  * (1 s doubling, capped at 5 min: queue-service's defaults) and dead letters, list by state. The module's
- * reactor build does not package queue-service, so the fault tests run against this instead.
+ * reactor build does not package queue-service, so the fault tests run against this instead. For queue depth rules
+ * it also lists queues ({@code GET /api/v1/queues}) and serves {@code GET /api/v1/queues/{q}/stats} with the depths
+ * a test sets ({@link #depth}); {@link #statsDown} answers them 503.
  */
 final class MiniQueue implements AutoCloseable {
 
@@ -46,6 +48,8 @@ final class MiniQueue implements AutoCloseable {
     private final Map<String, String> idempotency = new LinkedHashMap<>();
     private final int port;
     private HttpServer server;
+    private final Map<String, long[]> depths = new LinkedHashMap<>();
+    volatile boolean statsDown;
     int enqueued;
     int duplicates;
 
@@ -60,6 +64,7 @@ final class MiniQueue implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         server.createContext("/api/v1/queues/notifications", this::handle);
+        server.createContext("/api/v1/queues", this::queues);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
         return this;
@@ -77,6 +82,38 @@ final class MiniQueue implements AutoCloseable {
         return jobs.values().stream().filter(j -> j.state.equals(state)).toList();
     }
 
+    /** Sets a queue's depth as its stats report it (the queue is listed from now on). */
+    synchronized void depth(String queue, long waiting, long delayed, long oldestWaitingAgeMs) {
+        depths.put(queue, new long[] {waiting, delayed, oldestWaitingAgeMs});
+    }
+
+    private void queues(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath().replaceAll("/$", "");
+        if (!"Bearer test-writer-key".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            respond(ex, 401, Map.of("title", "Unauthorized"));
+        } else if (statsDown) {
+            respond(ex, 503, Map.of("title", "Service Unavailable"));
+        } else if (path.equals("/api/v1/queues")) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            out.add(Map.of("name", "notifications", "settings", Map.of()));
+            synchronized (this) {
+                depths.keySet().forEach(q -> out.add(Map.of("name", q, "settings", Map.of())));
+            }
+            respond(ex, 200, Map.of("queues", out));
+        } else if (path.matches("/api/v1/queues/[^/]+/stats")) {
+            respond(ex, 200, stats(path.split("/")[4]));
+        } else {
+            respond(ex, 404, Map.of("title", "Not found"));
+        }
+    }
+
+    /** The part of queue-service's {@code QueueStats} depth rules read. */
+    private synchronized Map<String, Object> stats(String queue) {
+        long[] d = depths.getOrDefault(queue, new long[3]);
+        return Map.of("queue", queue, "depth", Map.of("waiting", d[0], "delayed", d[1], "active", 0, "completed", 0,
+                "dead", 0, "cancelled", 0), "oldestWaitingAgeMs", d[2]);
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath().substring("/api/v1/queues/notifications".length());
         JsonNode body = ex.getRequestMethod().equals("POST") ? MAPPER.readTree(ex.getRequestBody()) : null;
@@ -84,7 +121,9 @@ final class MiniQueue implements AutoCloseable {
             respond(ex, 401, Map.of("title", "Unauthorized"));
             return;
         }
-        if (path.equals("/jobs") && body != null) {
+        if (path.equals("/stats")) {
+            queues(ex);
+        } else if (path.equals("/jobs") && body != null) {
             respond(ex, 201, enqueue(body));
         } else if (path.equals("/lease")) {
             long deadline = System.currentTimeMillis() + body.path("waitMs").asLong(0);

@@ -46,6 +46,17 @@ public interface AlertConfig {
 
     Delivery delivery();
 
+    QueueDepth queueDepth();
+
+    interface QueueDepth {
+        /**
+         * How often the scheduler's replica polls queue-service's stats for {@code backlog} / {@code oldestWaitingMs}
+         * rules (only while such a rule exists and {@code delivery.queue-url} is set).
+         */
+        @WithDefault("5s")
+        Duration interval();
+    }
+
     interface Delivery {
         /** queue-service base URL; empty = deliver directly (no durable queue). */
         Optional<String> queueUrl();

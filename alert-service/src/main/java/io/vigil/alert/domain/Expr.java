@@ -14,9 +14,12 @@ public record Expr(String field, String op, double threshold, String stateValue)
     public static final Map<String, Set<String>> FIELDS = Map.of(
             "metrics", Set.of("p50Ms", "p90Ms", "p95Ms", "p99Ms", "maxMs", "count", "throughput", "errors4xx",
                     "errors5xx", "errorRate4xx", "errorRate5xx", "slowWarn", "slowCritical"),
-            "queue", Set.of("dead", "failed", "completed"),
+            "queue", Set.of("dead", "failed", "completed", "backlog", "oldestWaitingMs"),
             "health", Set.of("state", "groupNotUp", "groupDown"),
             "absence", Set.of("absentMs"));
+
+    /** Queue fields read from queue-service's stats by polling (not counted from events). */
+    public static final Set<String> QUEUE_DEPTH = Set.of("backlog", "oldestWaitingMs");
 
     static final Set<String> STATES = Set.of("UNKNOWN", "UP", "DEGRADED", "DOWN");
     private static final Pattern SYNTAX = Pattern.compile("^\\s*([a-zA-Z0-9]+)\\s*(>=|<=|==|!=|>|<)\\s*(\\S+)\\s*$");

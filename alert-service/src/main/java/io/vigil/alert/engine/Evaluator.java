@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.vigil.alert.domain.Expr;
 import io.vigil.alert.domain.Matcher;
 import io.vigil.alert.domain.Rule;
 import io.vigil.alert.store.RedisKeys;
@@ -22,7 +23,8 @@ import io.vigil.alert.store.SeriesStore;
  * Evaluates the rules that watch an incoming event. Metrics rules look at an endpoint (service, endpoint, method):
  * its status-class series are combined (counts and errors summed, latency percentiles the highest of the classes),
  * from Redis so that replicas which each see some of the classes evaluate the same whole. Queue rules count events
- * in their window; health rules look at a target's new state or its group's; absence rules are run by the timer.
+ * in their window, or (backlog, oldestWaitingMs) take the depths the poller fetched; health rules look at a target's
+ * new state or its group's; absence rules are run by the timer.
  */
 @ApplicationScoped
 public class Evaluator {
@@ -186,6 +188,25 @@ public class Evaluator {
             lifecycle.observe(r, labels, counts[i], r.expr().test(counts[i]), eventTimeMs, null);
         }
         meters.evaluated(eventTimeMs, matching.size());
+    }
+
+    /** Queue rules on polled depths ({@code backlog}, {@code oldestWaitingMs}); empty = nothing to poll. */
+    public List<Rule.Compiled> queueDepthRules() {
+        return rules.index().of("queue").stream().filter(r -> Expr.QUEUE_DEPTH.contains(r.expr().field())).toList();
+    }
+
+    /** One polled queue's depths (field → value), observed at {@code timeMs}: evaluated like any observation. */
+    public void queueDepth(List<Rule.Compiled> depthRules, String queue, Map<String, Double> values, long timeMs) {
+        Map<String, String> labels = Map.of("queue", queue);
+        int evaluated = 0;
+        for (Rule.Compiled r : depthRules) {
+            if (Matcher.all(r.matchers(), labels)) {
+                double v = values.getOrDefault(r.expr().field(), 0.0);
+                lifecycle.observe(r, labels, v, r.expr().test(v), timeMs, null);
+                evaluated++;
+            }
+        }
+        meters.evaluated(timeMs, evaluated);
     }
 
     /** One {@code health.transition}: per-target state rules, and per-group counts of targets not UP / DOWN. */

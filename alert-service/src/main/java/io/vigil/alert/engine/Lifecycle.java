@@ -16,6 +16,7 @@ import io.quarkus.logging.Log;
 import io.vigil.alert.config.AlertConfig;
 import io.vigil.alert.domain.AlertInstance;
 import io.vigil.alert.domain.AlertState;
+import io.vigil.alert.domain.Expr;
 import io.vigil.alert.domain.Fingerprint;
 import io.vigil.alert.domain.Routing;
 import io.vigil.alert.domain.Rule;
@@ -513,7 +514,8 @@ public class Lifecycle {
     private long staleMs(Rule.Compiled rule) {
         return switch (rule.rule().source()) {
             case "metrics" -> config.staleAfter().toMillis();
-            case "queue" -> rule.rule().windowMs();
+            case "queue" -> Expr.QUEUE_DEPTH.contains(rule.expr().field()) ? config.staleAfter().toMillis()
+                    : rule.rule().windowMs();
             default -> Long.MAX_VALUE / 4;
         };
     }

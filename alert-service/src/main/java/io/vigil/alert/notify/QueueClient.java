@@ -81,11 +81,30 @@ public class QueueClient {
         return call("GET", "/jobs?state=" + state + "&limit=" + limit, null, Duration.ofSeconds(5));
     }
 
+    /** Names of all queues ({@code GET /api/v1/queues}). */
+    public List<String> queueNames() {
+        List<String> names = new ArrayList<>();
+        for (JsonNode q : request("GET", "", null, Duration.ofSeconds(2)).path("queues")) {
+            names.add(q.path("name").asText());
+        }
+        return names;
+    }
+
+    /** One queue's stats ({@code GET /api/v1/queues/{q}/stats}): depth per state, oldest waiting age. */
+    public JsonNode stats(String queue) {
+        return request("GET", "/" + enc(queue) + "/stats", null, Duration.ofSeconds(2));
+    }
+
     private JsonNode call(String method, String path, Object body, Duration timeout) {
+        return request(method, "/" + enc(config.queue()) + path, body, timeout);
+    }
+
+    /** @param path below {@code /api/v1/queues} */
+    private JsonNode request(String method, String path, Object body, Duration timeout) {
         String base = config.queueUrl().orElseThrow(() -> new Unavailable("no queue-service configured"));
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.replaceAll("/$", "") + "/api/v1/queues/"
-                    + enc(config.queue()) + path)).timeout(timeout).header("Content-Type", "application/json");
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.replaceAll("/$", "") + "/api/v1/queues"
+                    + path)).timeout(timeout).header("Content-Type", "application/json");
             config.queueApiKey().ifPresent(k -> b.header("Authorization", "Bearer " + k));
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)));

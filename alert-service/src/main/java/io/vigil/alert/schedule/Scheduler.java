@@ -50,11 +50,7 @@ public class Scheduler {
     private final SilenceStore silences;
     private final DeadLetterStore dead;
     private final Instance instance;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "alert-scheduler");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = daemonTimer("alert-scheduler");
     private volatile boolean leader;
     private long lastRefresh;
     private long lastPurge;
@@ -95,6 +91,15 @@ public class Scheduler {
 
     void stop(@Observes ShutdownEvent ignored) {
         timer.shutdownNow();
+    }
+
+    /** A single daemon thread for periodic work, so a stuck task never holds the JVM open. */
+    static ScheduledExecutorService daemonTimer(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public boolean leader() {
