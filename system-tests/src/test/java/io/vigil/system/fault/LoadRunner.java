@@ -41,6 +41,9 @@ public final class LoadRunner implements AutoCloseable {
                 // The write's start: a request sent before a fault and answered just after it does not count as
                 // service resumed.
                 lastAccepted.get(w.service()).set(started);
+                // Paced (about 10 writes/s per writer): steady load, and few enough accepted writes that every one
+                // of them can be read back afterwards within the test's time.
+                LockSupport.parkNanos(100_000_000L);
             } else {
                 LockSupport.parkNanos(20_000_000L); // back off while the service is unavailable
             }

@@ -48,18 +48,32 @@ abstract class ReadBackWorkload implements Workload {
 
     @Override
     public List<String> lost() {
-        List<String> lost = new ArrayList<>();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        for (String url : accepted) {
-            int status;
-            // A 404 is an answer; anything else (503 while Redis fails over, a refused connection) is asked again.
-            while ((status = Http.send("GET", url, ApiKeys.ADMIN, null).status()) != 200 && status != 404
-                    && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(100_000_000L);
+        List<String> lost = java.util.Collections.synchronizedList(new ArrayList<>());
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<?>> reads = new ArrayList<>();
+            for (String url : List.copyOf(accepted)) {
+                reads.add(readers.submit(() -> {
+                    int status;
+                    // A 404 is an answer; anything else (503 while Redis fails over, a refused connection) is
+                    // asked again.
+                    while ((status = Http.send("GET", url, ApiKeys.ADMIN, null).status()) != 200 && status != 404
+                            && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(100_000_000L);
+                    }
+                    if (status != 200) {
+                        lost.add(url + " (" + status + ")");
+                    }
+                }));
             }
-            if (status != 200) {
-                lost.add(url + " (" + status + ")");
+            for (java.util.concurrent.Future<?> read : reads) {
+                read.get();
             }
+        } catch (Exception e) {
+            throw new IllegalStateException("reading back " + service + "'s writes failed", e);
+        } finally {
+            readers.shutdownNow();
         }
         return lost;
     }
