@@ -39,15 +39,18 @@ W="Authorization: Bearer $VIGIL_AUTH_WRITER_KEYS"
 curl -sf -o /dev/null -H "$W" -H 'Content-Type: application/json' http://127.0.0.1:8081/api/v1/samples \
   -d '[{"service":"smoke","endpoint":"/ping","method":"GET","status":200,"durationMs":12},
        {"service":"smoke","endpoint":"/ping","method":"GET","status":500,"durationMs":1500}]'
-curl -sf -o /dev/null -H "$W" -H 'Content-Type: application/json' http://127.0.0.1:8084/api/v1/queues/notifications/jobs \
+# A queue of its own: alert-service's workers lease every job of 'notifications'.
+curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $VIGIL_AUTH_ADMIN_KEYS" -H 'Content-Type: application/json' \
+  http://127.0.0.1:8084/api/v1/queues/smoke -d '{"maxAttempts":1}'
+curl -sf -o /dev/null -H "$W" -H 'Content-Type: application/json' http://127.0.0.1:8084/api/v1/queues/smoke/jobs \
   -d '{"payload":{"to":"smoke"}}'
-lease=$(curl -sf -H "$W" -H 'Content-Type: application/json' http://127.0.0.1:8084/api/v1/queues/notifications/lease \
+lease=$(curl -sf -H "$W" -H 'Content-Type: application/json' http://127.0.0.1:8084/api/v1/queues/smoke/lease \
   -d '{"count":1,"waitMs":2000}')
-job=$(echo "$lease" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
-token=$(echo "$lease" | grep -o '"token":"[^"]*"' | head -1 | cut -d'"' -f4)
+job=$(echo "$lease" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4 || true)
+token=$(echo "$lease" | grep -o '"token":"[^"]*"' | head -1 | cut -d'"' -f4 || true)
 [ -n "$job" ] && [ -n "$token" ] || { echo "smoke: lease returned no job: $lease"; exit 1; }
 curl -sf -o /dev/null -H "$W" -H 'Content-Type: application/json' \
-  "http://127.0.0.1:8084/api/v1/queues/notifications/jobs/$job/ack" -d "{\"token\":\"$token\"}"
+  "http://127.0.0.1:8084/api/v1/queues/smoke/jobs/$job/ack" -d "{\"token\":\"$token\"}"
 sleep 2
 echo "smoke: ingested samples and ran a job through the queue"
 

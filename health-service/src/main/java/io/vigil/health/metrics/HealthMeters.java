@@ -64,7 +64,8 @@ public class HealthMeters {
     }
 
     public void transition(State to) {
-        registry.counter("vigil.health.transitions", "to", to.name()).increment();
+        Counter.builder("vigil.health.transitions").description("State transitions published, by the state entered")
+                .tag("to", to.name()).register(registry).increment();
     }
 
     /**
