@@ -3,6 +3,7 @@ package io.vigil.system;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,10 @@ import io.vigil.testing.RedisServer;
 import io.vigil.testing.ServiceProcess;
 
 /**
- * The five packaged services as child processes on one real Redis and one MongoDB wire server (the embedded one, in
- * this JVM), so that what a service stored survives its SIGKILL as it would with a real MongoDB.
+ * The packaged services as child processes on one real Redis (or a Redis Cluster) and one MongoDB wire server (the
+ * embedded one, in this JVM), so that what a service stored survives its SIGKILL as it would with a real MongoDB.
+ * The services are wired to each other as {@code ./vigil up} wires them: alert-service delivers notifications
+ * through queue-service, and health-service checks the other four.
  */
 public final class Suite implements AutoCloseable {
 
@@ -25,7 +28,7 @@ public final class Suite implements AutoCloseable {
 
     private final RedisServer redis;
     private final RedisCluster cluster;
-    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, List<ServiceProcess>> replicas = new LinkedHashMap<>();
     private final MongoServer mongo = EmbeddedMongo.newServer(new MemoryBackend());
     private final String mongoUrl;
 
@@ -36,31 +39,62 @@ public final class Suite implements AutoCloseable {
         this.mongoUrl = "mongodb://127.0.0.1:" + address.getPort();
     }
 
-    /** Starts Redis (append-only, so a restart keeps what it acknowledged) and every service, ready. */
+    /** Starts Redis (append-only, so a restart keeps what it acknowledged) and one replica of every service, ready. */
     public static Suite start() {
+        return start(1);
+    }
+
+    /** As {@link #start()}, with {@code replicasEach} replicas of every service sharing the one Redis and MongoDB. */
+    public static Suite start(int replicasEach) {
         RedisServer redis = new RedisServer(true).start();
-        return new Suite(redis, null).startServices(SERVICES, Map.of("quarkus.redis.hosts", redis.url()));
+        return new Suite(redis, null).startServices(SERVICES, replicasEach, Map.of("quarkus.redis.hosts", redis.url()));
     }
 
     /** Starts a 3-master Redis Cluster and the named services on it, by configuration alone. */
     public static Suite onCluster(List<String> names) {
         RedisCluster cluster = new RedisCluster().start();
-        return new Suite(null, cluster).startServices(names,
+        return new Suite(null, cluster).startServices(names, 1,
                 Map.of("quarkus.redis.hosts", cluster.hosts(), "quarkus.redis.client-type", "cluster"));
     }
 
-    private Suite startServices(List<String> names, Map<String, String> redisProperties) {
+    private Suite startServices(List<String> names, int replicasEach, Map<String, String> redisProperties) {
         try {
+            // Every process is created first, so each knows its port and the others' before any starts.
             for (String name : names) {
-                Map<String, String> properties = new LinkedHashMap<>(redisProperties);
-                properties.put("quarkus.mongodb.connection-string", mongoUrl);
-                ServiceProcess process = new ServiceProcess(Path.of("..", name), properties);
-                services.put(name, process.start(Duration.ofSeconds(90)));
+                List<ServiceProcess> processes = new ArrayList<>();
+                for (int i = 0; i < replicasEach; i++) {
+                    Map<String, String> properties = new LinkedHashMap<>(redisProperties);
+                    properties.put("quarkus.mongodb.connection-string", mongoUrl);
+                    processes.add(new ServiceProcess(Path.of("..", name), properties));
+                }
+                replicas.put(name, processes);
+            }
+            wire();
+            for (List<ServiceProcess> processes : replicas.values()) {
+                for (ServiceProcess process : processes) {
+                    process.start(Duration.ofSeconds(90));
+                }
             }
             return this;
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    private void wire() {
+        if (replicas.containsKey("queue-service")) {
+            for (ServiceProcess alert : replicas.getOrDefault("alert-service", List.of())) {
+                alert.property("vigil.alert.delivery.queue-url", service("queue-service").baseUrl());
+                alert.property("vigil.alert.delivery.queue-api-key", "test-writer-key");
+            }
+        }
+        for (ServiceProcess health : replicas.getOrDefault("health-service", List.of())) {
+            for (String other : List.of("metrics-service", "alert-service", "queue-service", "cache-service")) {
+                if (replicas.containsKey(other)) {
+                    health.property("vigil.health.services." + other, service(other).baseUrl());
+                }
+            }
         }
     }
 
@@ -72,17 +106,25 @@ public final class Suite implements AutoCloseable {
         return cluster;
     }
 
+    /** The first replica of a service. */
     public ServiceProcess service(String name) {
-        return services.get(name);
+        return replicas.get(name).get(0);
     }
 
+    public List<ServiceProcess> replicas(String name) {
+        return replicas.get(name);
+    }
+
+    /** The first replica of every service, by name. */
     public Map<String, ServiceProcess> services() {
-        return services;
+        Map<String, ServiceProcess> first = new LinkedHashMap<>();
+        replicas.forEach((name, processes) -> first.put(name, processes.get(0)));
+        return first;
     }
 
     @Override
     public void close() {
-        services.values().forEach(ServiceProcess::close);
+        replicas.values().forEach(processes -> processes.forEach(ServiceProcess::close));
         if (redis != null) {
             redis.close();
         }

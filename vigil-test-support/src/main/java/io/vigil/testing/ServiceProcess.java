@@ -50,6 +50,14 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Sets a system property for the next {@link #start}; the HTTP port stays the one chosen at construction. */
+    public synchronized ServiceProcess property(String key, String value) {
+        if (!"quarkus.http.port".equals(key)) {
+            properties.put(key, value);
+        }
+        return this;
+    }
+
     public int port() {
         return port;
     }
