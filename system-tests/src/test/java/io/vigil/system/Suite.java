@@ -31,6 +31,7 @@ public final class Suite implements AutoCloseable {
     private final Map<String, List<ServiceProcess>> replicas = new LinkedHashMap<>();
     private final MongoServer mongo = EmbeddedMongo.newServer(new MemoryBackend());
     private final String mongoUrl;
+    private Map<String, Map<String, String>> extraProperties = Map.of();
 
     private Suite(RedisServer redis, RedisCluster cluster) {
         this.redis = redis;
@@ -50,6 +51,17 @@ public final class Suite implements AutoCloseable {
         return new Suite(redis, null).startServices(SERVICES, replicasEach, Map.of("quarkus.redis.hosts", redis.url()));
     }
 
+    /**
+     * As {@link #start()}, with extra system properties per service name (e.g. a shorter delivery timeout for a
+     * fault test), set before the services start.
+     */
+    public static Suite start(Map<String, Map<String, String>> extraPropertiesPerService) {
+        RedisServer redis = new RedisServer(true).start();
+        Suite suite = new Suite(redis, null);
+        suite.extraProperties = extraPropertiesPerService;
+        return suite.startServices(SERVICES, 1, Map.of("quarkus.redis.hosts", redis.url()));
+    }
+
     /** Starts a 3-master Redis Cluster and the named services on it, by configuration alone. */
     public static Suite onCluster(List<String> names) {
         RedisCluster cluster = new RedisCluster().start();
@@ -65,6 +77,7 @@ public final class Suite implements AutoCloseable {
                 for (int i = 0; i < replicasEach; i++) {
                     Map<String, String> properties = new LinkedHashMap<>(redisProperties);
                     properties.put("quarkus.mongodb.connection-string", mongoUrl);
+                    properties.putAll(extraProperties.getOrDefault(name, Map.of()));
                     processes.add(new ServiceProcess(Path.of("..", name), properties));
                 }
                 replicas.put(name, processes);
