@@ -141,6 +141,8 @@ class IncidentPathIT {
             steps.check("11 the resolved notification names the alert and when it ended",
                     P95_RULE.equals(resolved.body().path("alerts").get(0).path("labels").path("alertname").asText())
                             && resolved.body().path("alerts").get(0).path("endsAt").isTextual(), resolved.body());
+            steps.await("12 per-10 s series: a bucket with p95 above 300 ms, then a later one below", Duration.ofSeconds(15),
+                    IncidentPathIT::p95Series, IncidentPathIT::highThenNormal);
             steps.check("the load's samples were all accepted", load.refused() == 0, load.refused() + " refused");
         }
     }
@@ -216,6 +218,28 @@ class IncidentPathIT {
             }
         }
         return null;
+    }
+
+    /** p95 of the shop's endpoint per 10 s bucket over the last 15 minutes (rollups and open buckets alike). */
+    private static JsonNode p95Series() {
+        Http.Reply r = Http.send("GET", metrics + "/api/v1/metrics/series?metric=p95Ms&step=10s&window=15m&service="
+                + SHOP + "&endpoint=" + ENDPOINT, ApiKeys.READER, null);
+        return r.ok() ? r.json().path("points") : null;
+    }
+
+    private static boolean highThenNormal(JsonNode points) {
+        boolean high = false;
+        for (JsonNode p : points) {
+            if (p.path("count").asLong() == 0) {
+                continue;
+            }
+            if (p.path("value").asDouble() > THRESHOLD_MS) {
+                high = true;
+            } else if (high) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final Pattern BUCKET = Pattern.compile(
