@@ -8,7 +8,9 @@
 -- @include entries
 if redis.call('GET', KEYS[3]) ~= ARGV[3] then return false end
 local ver = publish(KEYS[1], ARGV[2], 'put', {ARGV[4]})
+local now = now_ms()
+prune_index(ARGV[1], now)
 write_entry(ARGV[1], KEYS[2], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10]),
-  ver, now_ms())
+  ver, now)
 redis.call('DEL', KEYS[3])
 return ver

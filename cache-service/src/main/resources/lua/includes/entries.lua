@@ -1,7 +1,10 @@
 -- Shared entry helpers. An entry is a hash at <prefix>e:<key> with fields
 --   v (value, maybe compressed), ct (content type), z (codec: '' or 'lz4:<original length>'), tags ('\n'-joined),
 --   ver (version: the invalidation-stream id its write published), exp (fresh until, ms), ttl (ms it was put with)
--- and a PEXPIRE of ttl + stale grace. Tag sets <prefix>t:<tag> hold key names; every key shares the {ns} hash tag.
+-- and a PEXPIRE of ttl + stale grace. Tag sets <prefix>t:<tag> hold key names; the key index <prefix>keys (sorted
+-- set: key name -> when its hash expires, ms) lists every entry of the namespace, so pattern and namespace
+-- invalidations ZSCAN one key instead of SCANning the keyspace (which on Redis Cluster sees one node only). Every key
+-- shares the {ns} hash tag; the scripts derive tag-set and index keys from the prefix: same slot.
 
 local function split_tags(s)
   local out = {}
@@ -11,8 +14,10 @@ local function split_tags(s)
   return out
 end
 
--- Removes the key from the tag sets it is listed in (except those in keep) and deletes the hash.
+-- Removes the key from the tag sets it is listed in (except those in keep) and deletes the hash; without keep (a
+-- delete, not a rewrite, which re-adds it) also from the key index.
 local function drop_entry(prefix, entry_key, key_name, keep)
+  if not keep then redis.call('ZREM', prefix .. 'keys', key_name) end
   local old = redis.call('HGET', entry_key, 'tags')
   if old then
     for _, tag in ipairs(split_tags(old)) do
@@ -31,12 +36,19 @@ local function write_entry(prefix, entry_key, key_name, value, ct, codec, tags, 
     'exp', now + ttl, 'ttl', ttl)
   local life = ttl + grace
   redis.call('PEXPIRE', entry_key, life)
+  redis.call('ZADD', prefix .. 'keys', now + life, key_name)
   for _, tag in ipairs(tag_list) do
     local set = prefix .. 't:' .. tag
     redis.call('SADD', set, key_name)
     -- the index lives as long as its longest-lived member
     if redis.call('PTTL', set) < life then redis.call('PEXPIRE', set, life) end
   end
+end
+
+-- Drops index members whose hash Redis has expired (nothing else tells the index); a second of slack, since the
+-- score is computed from TIME while the expiry counts from the script's start.
+local function prune_index(prefix, now)
+  redis.call('ZREMRANGEBYSCORE', prefix .. 'keys', '-inf', '(' .. (now - 1000))
 end
 
 local function publish(stream, maxlen, op, names)

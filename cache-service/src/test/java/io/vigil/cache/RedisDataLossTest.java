@@ -2,6 +2,7 @@ package io.vigil.cache;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -13,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.testing.ApiKeys;
 import io.vigil.testing.RedisServer;
+import io.vigil.testing.RedisServerResource;
 
 /**
  * A Redis that comes back empty (no persistence) has lost the invalidation stream: the replica cannot know what it
@@ -40,6 +42,8 @@ class RedisDataLossTest {
 
     @Test
     void lostStreamClearsL1() {
+        assumeFalse(RedisServerResource.clusterMode(),
+                "restarts one redis-server empty; a cluster loses one master at a time (failover)");
         String path = "/api/v1/cache/default/entries/lost-1";
         given().header("Authorization", ApiKeys.WRITER).contentType("text/plain").body("held").put(path).then()
                 .statusCode(200);

@@ -2,6 +2,7 @@ package io.vigil.cache;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.util.Map;
@@ -16,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vigil.testing.ApiKeys;
 import io.vigil.testing.RedisServer;
+import io.vigil.testing.RedisServerResource;
 
 /**
  * While this replica is disconnected, another writer overwrites a key and so many invalidations follow that the
@@ -58,6 +60,9 @@ class StreamTrimmedTest {
 
     @Test
     void trimmedPastOurPositionClearsL1() throws Exception {
+        assumeFalse(RedisServerResource.clusterMode(),
+                "kills the connections of one redis-server and trims its stream behind them (the cluster's "
+                        + "per-stream reads: CoherenceTest)");
         String path = "/api/v1/cache/default/entries/trim-1";
         given().header("Authorization", ApiKeys.WRITER).contentType("text/plain").body("old").put(path).then()
                 .statusCode(200);

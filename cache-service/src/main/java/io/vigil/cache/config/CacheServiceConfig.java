@@ -31,7 +31,7 @@ public interface CacheServiceConfig {
     @WithDefault("500ms")
     Duration invalidationBlock();
 
-    /** Keys per SCAN / delete batch of pattern and namespace invalidations. */
+    /** Keys per ZSCAN / delete batch of pattern and namespace invalidations. */
     @WithDefault("500")
     int scanBatch();
 

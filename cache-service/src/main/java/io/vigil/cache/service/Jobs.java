@@ -20,8 +20,9 @@ import io.vigil.cache.store.JobStore;
 import io.vigil.common.problem.ProblemException;
 
 /**
- * Long runs as pollable jobs: invalidation by glob pattern (SCAN in batches, never KEYS), namespace flush, and
- * warming (by loader or from given values). Each runs on this replica's job thread; progress is in Redis.
+ * Long runs as pollable jobs: invalidation by glob pattern (ZSCAN of the namespace's key index in batches, never
+ * KEYS or SCAN), namespace flush, and warming (by loader or from given values). Each runs on this replica's job
+ * thread; progress is in Redis.
  */
 @ApplicationScoped
 public class Jobs {

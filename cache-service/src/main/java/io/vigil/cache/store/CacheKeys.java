@@ -1,20 +1,23 @@
 package io.vigil.cache.store;
 
 /**
- * Every Redis key of cache-service. All keys of one namespace share the hash tag {@code {ns}}, so each script
- * touches one slot and the service runs on Redis Cluster.
+ * Every Redis key of cache-service. All keys of one namespace share the hash tag {@code {ns}}, so each script and
+ * each multi-key call touches one slot and the service runs on Redis Cluster; nothing SCANs the keyspace (on a
+ * cluster SCAN sees one node): pattern and namespace invalidations ZSCAN the namespace's key index. A limiter's keys
+ * share {@code {<policy>:<subject>}}, so the subjects of one policy spread over the cluster's masters.
  *
  * <table>
  * <tr><td>{@code vigil:c:{ns}:e:<key>}</td><td>hash</td><td>one entry (v, ct, z, tags, ver, exp, ttl); PEXPIRE ttl + stale grace</td></tr>
  * <tr><td>{@code vigil:c:{ns}:t:<tag>}</td><td>set</td><td>tag index: names of the keys carrying the tag; expires with its longest-lived member</td></tr>
+ * <tr><td>{@code vigil:c:{ns}:keys}</td><td>zset</td><td>key index: key name → when its hash expires (ms); expired members pruned by every put</td></tr>
  * <tr><td>{@code vigil:c:{ns}:inv}</td><td>stream</td><td>invalidations (op put|del|ns, keys), MAXLEN ~ vigil.cache.invalidation-stream-length</td></tr>
  * <tr><td>{@code vigil:c:{ns}:l:<key>}</td><td>string</td><td>single-flight load lock holding its fencing token; PX lock TTL</td></tr>
  * <tr><td>{@code vigil:c:{ns}:fence}</td><td>string</td><td>fencing-token counter</td></tr>
  * <tr><td>{@code vigil:c:{ns}:job:<id>}</td><td>hash</td><td>progress of a pattern/namespace invalidation or warming job; TTL job retention</td></tr>
  * <tr><td>{@code vigil:c:namespaces}</td><td>hash</td><td>namespaces created by the admin API: name → settings JSON</td></tr>
  * <tr><td>{@code vigil:rl:policies}</td><td>hash</td><td>rate-limit policies created by the admin API: name → JSON</td></tr>
- * <tr><td>{@code vigil:rl:{<policy>}:<subject>}</td><td>string / zset</td><td>GCRA theoretical arrival time / sliding log; expires when the quota is full</td></tr>
- * <tr><td>{@code vigil:rl:{<policy>}:<subject>:seq}</td><td>string</td><td>sliding log member counter</td></tr>
+ * <tr><td>{@code vigil:rl:{<policy>:<subject>}}</td><td>string / zset</td><td>GCRA theoretical arrival time / sliding log; expires when the quota is full</td></tr>
+ * <tr><td>{@code vigil:rl:{<policy>:<subject>}:seq}</td><td>string</td><td>sliding log member counter</td></tr>
  * </table>
  */
 public final class CacheKeys {
@@ -33,9 +36,9 @@ public final class CacheKeys {
         return prefix(ns) + "e:" + key;
     }
 
-    /** The part of an entry key before the user's key: SCAN results are stripped of it. */
-    public static String entryPrefix(String ns) {
-        return prefix(ns) + "e:";
+    /** The key index of a namespace (sorted set of key names); derived from the prefix in the scripts too. */
+    public static String index(String ns) {
+        return prefix(ns) + "keys";
     }
 
     public static String tag(String ns, String tag) {
@@ -58,12 +61,11 @@ public final class CacheKeys {
         return prefix(ns) + "job:" + id;
     }
 
+    /**
+     * A subject's limiter key (its sliding log's counter appends {@code :seq}). A '}' in the subject ends the hash
+     * tag early, but inside both keys alike, so they still share a slot.
+     */
     public static String limiter(String policy, String subject) {
-        return "vigil:rl:{" + policy + "}:" + subject;
-    }
-
-    /** Escapes glob metacharacters so a literal prefix can head a SCAN MATCH pattern. */
-    public static String globLiteral(String s) {
-        return s.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
+        return "vigil:rl:{" + policy + ":" + subject + "}";
     }
 }

@@ -21,7 +21,7 @@ import io.vigil.cache.store.Scripts.Script;
 @ApplicationScoped
 public class EntryStore {
 
-    /** One page of a SCAN over a namespace's entries: key names (prefix stripped) and the next cursor. */
+    /** One page of a ZSCAN over a namespace's key index: key names and the next cursor. */
     public record KeyPage(List<String> keys, String cursor) {
         public boolean done() {
             return "0".equals(cursor);
@@ -51,7 +51,7 @@ public class EntryStore {
         for (String key : keys) {
             redisKeys.add(CacheKeys.entry(ns, key));
         }
-        return scripts.run(Script.GET, redisKeys, List.of(slide ? "1" : "0")).map(r -> {
+        return scripts.run(Script.GET, redisKeys, List.of(slide ? "1" : "0", CacheKeys.prefix(ns))).map(r -> {
             long now = System.currentTimeMillis();
             List<Entry> out = new ArrayList<>(keys.size());
             for (int i = 0; i < keys.size(); i++) {
@@ -110,15 +110,19 @@ public class EntryStore {
                 List.of(Long.toString(config.invalidationStreamLength()))).map(Response::toString);
     }
 
-    /** One SCAN step (never KEYS) over entry keys matching the glob; {@code cursor} "0" starts. */
+    /**
+     * One ZSCAN step over the namespace's key index, names matching the glob; {@code cursor} "0" starts. Never KEYS
+     * nor SCAN: the index is one key of the namespace's slot, so this works alike on Redis Cluster, where SCAN would
+     * see the keys of one node only.
+     */
     public Uni<KeyPage> scan(String ns, String glob, String cursor, int count) {
-        String prefix = CacheKeys.entryPrefix(ns);
-        Request scan = Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(CacheKeys.globLiteral(prefix) + glob)
-                .arg("COUNT").arg(count).arg("TYPE").arg("hash");
+        Request scan = Request.cmd(Command.ZSCAN).arg(CacheKeys.index(ns)).arg(cursor).arg("MATCH").arg(glob)
+                .arg("COUNT").arg(count);
         return redis.getRedis().send(scan).map(r -> {
-            List<String> names = new ArrayList<>();
-            for (Response k : r.get(1)) {
-                names.add(k.toString().substring(prefix.length()));
+            Response page = r.get(1);
+            List<String> names = new ArrayList<>(page.size() / 2);
+            for (int i = 0; i < page.size(); i += 2) { // member, score, member, score...
+                names.add(page.get(i).toString());
             }
             return new KeyPage(names, r.get(0).toString());
         });

@@ -23,11 +23,13 @@ import io.vigil.cache.l1.L1Cache;
 import io.vigil.cache.metrics.CacheMetrics;
 import io.vigil.cache.store.CacheKeys;
 import io.vigil.cache.store.NamespaceRegistry;
+import io.vigil.common.redis.RedisMode;
 
 /**
  * Applies every namespace's invalidation stream to this replica's L1. Every replica must see every invalidation, so
  * this is not a consumer group (which would hand each entry to one member): each replica keeps its own position per
- * stream and reads with a plain {@code XREAD BLOCK} from there. After any read failure (Redis down, connection
+ * stream and reads with a plain {@code XREAD BLOCK} from there (on Redis Cluster: one non-blocking XREAD per stream,
+ * see {@link #pollEachStream()}). After any read failure (Redis down, connection
  * killed) it resynchronises before reading on: it replays from its last applied id, and clears a namespace's L1
  * only when entries after that id are gone (trimmed past it: by {@code entries-added} and {@code length}, since the
  * scripts only ever trim; or the stream was lost: its last id is behind ours, or it no longer exists).
@@ -36,6 +38,9 @@ import io.vigil.cache.store.NamespaceRegistry;
 public class InvalidationReader {
 
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+    /** On Redis Cluster, how long the reader waits before polling the streams again after finding nothing. */
+    static final Duration CLUSTER_POLL = Duration.ofMillis(50);
+    private static final int BATCH = 1000;
 
     private final RedisDataSource redis;
     private final StreamCommands<String, String, String> streams;
@@ -107,10 +112,14 @@ public class InvalidationReader {
                     pause(config.invalidationBlock());
                     continue;
                 }
+                if (RedisMode.cluster()) {
+                    pollEachStream();
+                    continue;
+                }
                 Map<String, String> from = new HashMap<>();
                 positions.forEach((ns, id) -> from.put(CacheKeys.stream(ns), id));
                 List<StreamMessage<String, String, String>> batch = streams.xread(from,
-                        new XReadArgs().count(1000).block(config.invalidationBlock()));
+                        new XReadArgs().count(BATCH).block(config.invalidationBlock()));
                 for (StreamMessage<String, String, String> m : batch) {
                     apply(m);
                 }
@@ -129,6 +138,26 @@ public class InvalidationReader {
                 synced = false;
                 pause(RETRY_PAUSE);
             }
+        }
+    }
+
+    /**
+     * Redis Cluster: the streams of different namespaces live in different slots, so one XREAD cannot name them all
+     * (CROSSSLOT). Each stream is read on its own from this replica's position in it, without blocking (a blocking
+     * read would hold a pooled connection of every node, see vigil-common's StreamGroupReader, and delay the other
+     * streams); after a round that found nothing the reader waits {@link #CLUSTER_POLL}, which bounds the added delay.
+     */
+    private void pollEachStream() {
+        boolean found = false;
+        for (Map.Entry<String, String> p : positions.entrySet()) {
+            for (StreamMessage<String, String, String> m : streams.xread(CacheKeys.stream(p.getKey()), p.getValue(),
+                    new XReadArgs().count(BATCH))) {
+                apply(m);
+                found = true;
+            }
+        }
+        if (!found) {
+            pause(config.invalidationBlock().compareTo(CLUSTER_POLL) < 0 ? config.invalidationBlock() : CLUSTER_POLL);
         }
     }
 

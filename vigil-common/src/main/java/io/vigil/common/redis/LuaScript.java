@@ -14,12 +14,16 @@ import java.util.regex.Pattern;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
  * One atomic Redis operation kept as a {@code .lua} resource. A line {@code -- @include name} is replaced by
  * {@code includes/name.lua} from the script's folder, so shared fragments are included, not copied. {@link #run} uses
  * EVALSHA and falls back to EVAL (which also caches the script) on NOSCRIPT: after a Redis restart the cache is empty.
+ * {@link #runBinary} does the same with arguments that may be raw bytes (cache values), which {@link #run}'s String
+ * arguments, sent as UTF-8, would corrupt; either reply's bulk strings come back as bytes through
+ * {@link Response#toBytes()}.
  */
 public final class LuaScript {
 
@@ -67,6 +71,32 @@ public final class LuaScript {
                     withSource[0] = source;
                     return redis.execute(Command.EVAL, withSource);
                 });
+    }
+
+    /**
+     * Like {@link #run}, for arguments that are not all text.
+     *
+     * @param args each a {@code byte[]} (sent as is) or anything else (sent as {@code String.valueOf}, UTF-8)
+     */
+    public Uni<Response> runBinary(ReactiveRedisDataSource redis, List<String> keys, List<?> args) {
+        return redis.getRedis().send(request(Command.EVALSHA, sha, keys, args))
+                .onFailure(LuaScript::isNoScript)
+                .recoverWithUni(() -> redis.getRedis().send(request(Command.EVAL, source, keys, args)));
+    }
+
+    private static Request request(Command command, String script, List<String> keys, List<?> args) {
+        Request r = Request.cmd(command).arg(script).arg(keys.size());
+        for (String key : keys) {
+            r.arg(key);
+        }
+        for (Object arg : args) {
+            if (arg instanceof byte[] bytes) {
+                r.arg(bytes);
+            } else {
+                r.arg(String.valueOf(arg));
+            }
+        }
+        return r;
     }
 
     static boolean isNoScript(Throwable t) {
