@@ -104,7 +104,9 @@ class CheckingTest {
     @Test
     void aFlappingTargetChangesStateOnlyAfterItsThresholds() {
         try (Stub stub = new Stub()) {
-            Map<String, Object> t = Api.http("flappy", stub.url("/flap"), 200);
+            // 500 ms, not less: the timeout equals the interval, and a check timed out on a busy machine is a failure
+            // of its own that would make three in a row.
+            Map<String, Object> t = Api.http("flappy", stub.url("/flap"), 500);
             t.put("failureThreshold", 3);
             t.put("successThreshold", 2);
             api.createTarget(t);
