@@ -33,7 +33,9 @@ class DependencyTest {
             api.createTarget(Map.of("name", "dep-db", "type", "redis", "url", parentRedis.url(), "group", "shop",
                     "intervalMs", 500, "timeoutMs", 500, "failureThreshold", 1, "successThreshold", 1));
             for (String child : List.of("dep-api", "dep-web")) {
-                Map<String, Object> t = Api.http(child, stub.url("/" + child), 500);
+                // 1 s (timeout = interval): a check timed out on a busy machine right after the parent recovers
+                // would count as a second failure of dep-api.
+                Map<String, Object> t = Api.http(child, stub.url("/" + child), 1000);
                 t.put("dependsOn", List.of("dep-db"));
                 t.put("group", "shop");
                 t.put("failureThreshold", 2);

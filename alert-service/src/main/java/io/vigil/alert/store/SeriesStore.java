@@ -14,6 +14,7 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vigil.common.redis.LuaScript;
+import io.vigil.common.redis.Pipelines;
 
 /** The evaluation state replicas share in Redis (see {@link RedisKeys}): recent series values, event counts, last seen. */
 @ApplicationScoped
@@ -46,7 +47,10 @@ public class SeriesStore {
     public record Observe(String key, String field, String value, long minTime, long ttlMs) {
     }
 
-    /** Many {@link #observe} calls in one pipelined round trip, applied in order (a batch of stream entries). */
+    /**
+     * Many {@link #observe} calls pipelined, applied in order per series (a batch of stream entries). Each call touches
+     * one series key; on Redis Cluster the batch goes as one pipeline per slot.
+     */
     public List<Map<String, String>> observeAll(List<Observe> calls) {
         if (calls.isEmpty()) {
             return List.of();
@@ -56,7 +60,7 @@ public class SeriesStore {
             requests.add(Request.cmd(Command.EVAL).arg(OBSERVE.source()).arg(1).arg(c.key()).arg(c.field())
                     .arg(c.value()).arg(c.minTime()).arg(c.ttlMs()));
         }
-        List<Response> responses = reactive.getRedis().batch(requests).await().atMost(TIMEOUT);
+        List<Response> responses = Pipelines.run(reactive.getRedis(), requests, TIMEOUT);
         List<Map<String, String>> out = new ArrayList<>(responses.size());
         for (Response r : responses) {
             Map<String, String> m = new HashMap<>();

@@ -15,6 +15,7 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vigil.common.redis.LuaScript;
+import io.vigil.common.redis.Pipelines;
 import io.vigil.common.redis.RedisHashes;
 import io.vigil.health.domain.State;
 import io.vigil.health.domain.Target;
@@ -116,7 +117,7 @@ public class StateStore {
         return TargetState.fromHash(name, redis.hash(String.class).hgetall(RedisKeys.state(name)));
     }
 
-    /** The states of the named targets, in one pipelined round trip. */
+    /** The states of the named targets, pipelined (on Redis Cluster one pipeline per slot: each target has its own tag). */
     public Map<String, TargetState> states(List<String> names) {
         Map<String, TargetState> out = new LinkedHashMap<>();
         if (names.isEmpty()) {
@@ -126,7 +127,7 @@ public class StateStore {
         for (String name : names) {
             requests.add(Request.cmd(Command.HGETALL).arg(RedisKeys.state(name)));
         }
-        List<Response> responses = reactive.getRedis().batch(requests).await().atMost(TIMEOUT);
+        List<Response> responses = Pipelines.run(reactive.getRedis(), requests, TIMEOUT);
         for (int i = 0; i < names.size(); i++) {
             out.put(names.get(i), TargetState.fromHash(names.get(i), RedisHashes.toMap(responses.get(i))));
         }
@@ -137,7 +138,7 @@ public class StateStore {
     public record Recent(Map<String, String> hours, List<Long> latencies) {
     }
 
-    /** The page data of the named targets, in one pipelined round trip. */
+    /** The page data of the named targets, pipelined like {@link #states}. */
     public Map<String, Recent> recent(List<String> names) {
         Map<String, Recent> out = new LinkedHashMap<>();
         if (names.isEmpty()) {
@@ -148,7 +149,7 @@ public class StateStore {
             requests.add(Request.cmd(Command.HGETALL).arg(RedisKeys.hours(name)));
             requests.add(Request.cmd(Command.LRANGE).arg(RedisKeys.recent(name)).arg(0).arg(-1));
         }
-        List<Response> responses = reactive.getRedis().batch(requests).await().atMost(TIMEOUT);
+        List<Response> responses = Pipelines.run(reactive.getRedis(), requests, TIMEOUT);
         for (int i = 0; i < names.size(); i++) {
             Response list = responses.get(2 * i + 1);
             List<Long> latencies = new ArrayList<>(list == null ? 0 : list.size());

@@ -1,5 +1,6 @@
 package io.vigil.common.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -36,19 +37,27 @@ public final class Pipelines {
     }
 
     public static List<Response> run(Redis redis, List<Request> requests) {
+        return run(redis, requests, null);
+    }
+
+    /**
+     * Like {@link #run(Redis, List)}, failing when the pipeline (on a cluster: its connection, then each wave) takes
+     * longer than {@code timeout}, so a caller on a scheduler thread is not stuck behind an unanswering node.
+     */
+    public static List<Response> run(Redis redis, List<Request> requests, Duration timeout) {
         if (!RedisMode.cluster()) {
-            return chunked(redis::batch, requests).await().indefinitely();
+            return chunked(redis::batch, requests).await().atMost(timeout);
         }
         Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             bySlot.computeIfAbsent(slot(requests.get(i)), s -> new ArrayList<>()).add(i);
         }
         if (bySlot.size() <= 1) {
-            return chunked(redis::batch, requests).await().indefinitely();
+            return chunked(redis::batch, requests).await().atMost(timeout);
         }
         List<List<Integer>> groups = new ArrayList<>(bySlot.values());
         Response[] ordered = new Response[requests.size()];
-        RedisConnection connection = redis.connect().await().indefinitely();
+        RedisConnection connection = redis.connect().await().atMost(timeout);
         try {
             int next = 0;
             while (next < groups.size()) {
@@ -62,7 +71,7 @@ public final class Pipelines {
                     size += group.size();
                     sent.add(chunked(connection::batch, group.stream().map(requests::get).toList()));
                 }
-                List<List<Response>> replies = Uni.join().all(sent).andFailFast().await().indefinitely();
+                List<List<Response>> replies = Uni.join().all(sent).andFailFast().await().atMost(timeout);
                 for (int g = 0; g < replies.size(); g++) {
                     List<Integer> group = groups.get(first + g);
                     for (int i = 0; i < group.size(); i++) {
