@@ -3,11 +3,11 @@ package io.vigil.system.fault;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -20,14 +20,15 @@ public final class LoadRunner implements AutoCloseable {
 
     private final List<Workload> workloads;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Map<String, AtomicLong> lastAccepted = new ConcurrentHashMap<>();
+    // When each accepted write started (System.nanoTime), so the first one after a fault can be found later.
+    private final Map<String, ConcurrentSkipListSet<Long>> acceptedStarts = new ConcurrentHashMap<>();
     private final ExecutorService pool;
 
     public LoadRunner(List<Workload> workloads) {
         this.workloads = workloads;
         this.pool = Executors.newFixedThreadPool(workloads.size() * WRITERS);
         for (Workload w : workloads) {
-            lastAccepted.put(w.service(), new AtomicLong());
+            acceptedStarts.put(w.service(), new ConcurrentSkipListSet<>());
             for (int i = 0; i < WRITERS; i++) {
                 pool.submit(() -> write(w));
             }
@@ -40,7 +41,7 @@ public final class LoadRunner implements AutoCloseable {
             if (w.step()) {
                 // The write's start: a request sent before a fault and answered just after it does not count as
                 // service resumed.
-                lastAccepted.get(w.service()).set(started);
+                acceptedStarts.get(w.service()).add(started);
                 // Paced (about 10 writes/s per writer): steady load, and few enough accepted writes that every one
                 // of them can be read back afterwards within the test's time.
                 LockSupport.parkNanos(100_000_000L);
@@ -70,9 +71,9 @@ public final class LoadRunner implements AutoCloseable {
     public long recoveredMs(Workload w, long since) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            long last = lastAccepted.get(w.service()).get();
-            if (last > since) {
-                return (last - since) / 1_000_000;
+            Long first = acceptedStarts.get(w.service()).higher(since);
+            if (first != null) {
+                return (first - since) / 1_000_000;
             }
             LockSupport.parkNanos(10_000_000L);
         }
