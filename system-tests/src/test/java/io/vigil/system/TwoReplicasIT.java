@@ -226,8 +226,10 @@ class TwoReplicasIT {
                 times.size(), seconds);
         assertThat(ids).hasSize(times.size());
         // n occurrences span n - 1 intervals of ~1 s; twice per tick would be about 2n over the same span.
-        assertThat(times.size()).as("occurrences over %.1f s", seconds).isBetween((int) seconds - 1, (int) seconds + 2);
-        assertThat(times.size()).isGreaterThanOrEqualTo(8);
+        // The lower bound only says the schedule ran (an occurrence is skipped while the previous one is still
+        // leased, which a loaded machine can cause); the upper bound is the point.
+        assertThat(times.size()).as("occurrences over %.1f s", seconds).isBetween((int) (seconds / 2),
+                (int) seconds + 2);
     }
 
     // ---------------------------------------------------------------------------------------------------- cache
@@ -439,6 +441,9 @@ class TwoReplicasIT {
     void aHealthTargetIsCheckedOncePerIntervalAndChangesStateOnce() {
         String target = "rep-target";
         long streamFrom = System.currentTimeMillis() - 1000;
+        Poll.until("no transition in flight", Duration.ofSeconds(10), () -> redis.range(
+                "vigil:events:health.transition", System.currentTimeMillis() - 3000).isEmpty());
+        long transitionsFrom = System.currentTimeMillis();
         double transitionsBefore = Prom.sum(suite.replicas("health-service"), "vigil_health_transitions_total");
         Http.Reply created = Http.send("POST", a("health-service") + "/api/v1/targets", ApiKeys.ADMIN,
                 Map.of("name", target, "type", "http", "url", loopback.url("/hc"), "intervalMs", 1000,
@@ -466,9 +471,13 @@ class TwoReplicasIT {
         Poll.until("two more checks", Duration.ofSeconds(10), () -> loopback.hits("/hc") >= mark + 2);
         List<String> transitions = transitions(target, streamFrom);
         assertThat(transitions).containsExactly("UNKNOWN->UP", "UP->DOWN", "DOWN->UP");
-        // Published once: the replicas' transition counters add up to three, not six.
-        assertThat(Prom.sum(suite.replicas("health-service"), "vigil_health_transitions_total") - transitionsBefore)
-                .as("transitions counted by both replicas together").isEqualTo(3.0);
+        // Published once: the replicas' transition counters together add up to the transitions on the stream (of
+        // every target: the four Vigil services are checked too), not twice as many.
+        Poll.until("transition counters equal to the stream", Duration.ofSeconds(10),
+                () -> List.of(Prom.sum(suite.replicas("health-service"), "vigil_health_transitions_total")
+                        - transitionsBefore, (double) redis.range("vigil:events:health.transition", transitionsFrom)
+                                .size()),
+                pair -> pair.get(0).equals(pair.get(1)) && pair.get(1) >= 3);
         assertThat(Http.send("DELETE", a("health-service") + "/api/v1/targets/" + target, ApiKeys.ADMIN, null).ok())
                 .isTrue();
     }
