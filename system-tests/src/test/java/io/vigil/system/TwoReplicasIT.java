@@ -11,11 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,7 +40,6 @@ import io.vigil.system.replicas.Poll;
 import io.vigil.system.replicas.Prom;
 import io.vigil.system.replicas.Resp;
 import io.vigil.testing.ApiKeys;
-import io.vigil.testing.ServiceProcess;
 
 /**
  * Two packaged replicas of every service on one Redis and one MongoDB, driven through the public APIs of both: the
@@ -46,6 +48,11 @@ import io.vigil.testing.ServiceProcess;
  * query identically and each bucket's rollup is published once; a health target is checked once per interval and
  * changes state once; an alert rule fires one alert with one notification per step, escalation included.
  * Each assertion has a tolerance that work done twice (by both replicas) still exceeds.
+ * <p>
+ * Run (the services must be packaged, and the simple name also matches module ITs):
+ * {@code mvn -B -o -q verify -pl metrics-service,health-service,alert-service,queue-service,cache-service,system-tests
+ * -am -Dit.test=io.vigil.system.TwoReplicasIT -Dfailsafe.failIfNoSpecifiedTests=false -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false}
  */
 class TwoReplicasIT {
 
@@ -189,7 +196,7 @@ class TwoReplicasIT {
         assertThat(Http.send("PUT", a("queue-service") + path, ApiKeys.ADMIN, Map.of()).status()).isEqualTo(201);
         // Workers on both replicas take each occurrence at once, so no occurrence is skipped as "still pending":
         // an occurrence enqueued by both replicas would show as two jobs.
-        List<Long> enqueuedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> enqueuedAt = new CopyOnWriteArrayList<>();
         Set<String> ids = ConcurrentHashMap.newKeySet();
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -309,7 +316,7 @@ class TwoReplicasIT {
         long first = (now / 10_000) * 10_000 - 50_000;
         Map<Long, Integer> sentPerBucket = new TreeMap<>();
         Map<String, Integer> sentPerSeries = new TreeMap<>();
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         for (int bucket = 0; bucket < 3; bucket++) {
             long start = first + bucket * 10_000L;
             List<Map<String, Object>> samples = new ArrayList<>();
@@ -551,7 +558,7 @@ class TwoReplicasIT {
         // Level 1 of the policy is the group notification itself; level 2 escalates once.
         assertThat(l1).containsExactly("group firing", "group resolved");
         assertThat(l2).containsExactly("escalation firing");
-        Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (Loopback.Request q : loopback.requests("/hook/l1")) {
             assertThat(ids.add(json(q.body()).path("id").asText())).as("notification id delivered twice").isTrue();
         }
@@ -605,7 +612,7 @@ class TwoReplicasIT {
         }
     }
 
-    /** Events of {@code type} whose payload field {@code field} is {@code value}, counted by envelope-independent job id. */
+    /** How many events of {@code type} (whose payload {@code field} is {@code value}) the stream holds per job id. */
     private static Map<String, Long> eventsById(String stream, long fromMillis, String type, String value,
             String field) {
         return redis.range(stream, fromMillis).stream().filter(e -> type.equals(e.fields().get("type")))
