@@ -56,9 +56,15 @@ public class Delivery {
             return;
         }
         try {
-            queue.enqueue(n, n.id());
+            boolean enqueued = queue.enqueue(n, n.id());
             failures.set(0);
-            meters.enqueued("queue");
+            // A group flushed at once by the replica that saw the change and by the scheduler leader hands the same
+            // notification (same id) over twice; the queue keeps one, and so does the count.
+            if (enqueued) {
+                meters.enqueued("queue");
+            } else {
+                Log.debugf("notification %s was already on the queue", n.id());
+            }
         } catch (QueueClient.Unavailable e) {
             if (failures.incrementAndGet() >= config.breakerFailures()) {
                 openUntil = System.currentTimeMillis() + config.breakerOpen().toMillis();
