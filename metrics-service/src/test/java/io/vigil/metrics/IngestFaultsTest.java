@@ -25,6 +25,7 @@ import io.restassured.path.json.JsonPath;
 import io.vigil.common.event.Streams;
 import io.vigil.metrics.stream.SampleStreamReader;
 import io.vigil.testing.RedisServerResource;
+import io.vigil.testing.Resp;
 
 /** The sample stream when Redis refuses writes or an entry keeps coming back: nothing lost, nothing counted twice. */
 @QuarkusTest

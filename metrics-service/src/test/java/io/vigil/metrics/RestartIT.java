@@ -15,6 +15,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.vigil.common.event.Streams;
 import io.vigil.testing.ApiKeys;
+import io.vigil.testing.Resp;
 import io.vigil.testing.ServiceProcess;
 
 /** SIGKILL loses neither a closed bucket nor a sample that was accepted (REST answer or stream entry). */

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.path.json.JsonPath;
 import io.vigil.common.event.Streams;
 import io.vigil.metrics.domain.LatencyBins;
+import io.vigil.testing.Resp;
 import io.vigil.testing.ServiceProcess;
 
 /** Two replicas share one consumer group: each aggregates part of the stream, both answer with the whole. */

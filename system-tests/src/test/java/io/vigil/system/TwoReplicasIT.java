@@ -38,7 +38,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.system.replicas.Loopback;
 import io.vigil.system.replicas.Poll;
 import io.vigil.system.replicas.Prom;
-import io.vigil.system.replicas.Resp;
+import io.vigil.testing.Resp;
 import io.vigil.testing.ApiKeys;
 
 /**

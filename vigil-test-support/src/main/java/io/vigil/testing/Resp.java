@@ -1,4 +1,4 @@
-package io.vigil.system.replicas;
+package io.vigil.testing;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal RESP client, to read the event streams as any consumer sees them (the services' own clients are not on
- * the test class path). One connection, one command at a time.
+ * A minimal RESP2 client for tests that act as an outside app or consumer would: XADD samples, read the event
+ * streams as any consumer sees them, count keys (the services' own clients are not on an IT's class path). One
+ * connection, one command at a time; an error reply is an {@link IllegalStateException}.
  */
 public final class Resp implements AutoCloseable {
 
