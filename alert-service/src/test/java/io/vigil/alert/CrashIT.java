@@ -43,10 +43,13 @@ class CrashIT {
                 Signals.xadd(fleet.redis, Streams.METRICS_LIVE, Signals.live("crash", "/y", "2xx", 10, 0, 900));
                 return hook.where(r -> r.path().equals("/l1") && r.body().contains("\"/y\"")).size();
             }, n -> n > 0, Duration.ofSeconds(20), "Y firing");
-            Signals.xadd(fleet.redis, Streams.METRICS_LIVE, Signals.live("crash", "/y", "2xx", 10, 0, 10));
-            // The cleared value resolves Y at once; should it reach a replica that has not loaded the rule yet
-            // (rules reload every second), Y resolves when its series goes stale (stale-after, 30 s) instead.
-            hook.await(r -> r.body().contains("\"/y\"") && r.body().contains("\"resolved\""), 1, Duration.ofSeconds(45));
+            // The cleared value resolves Y at once. It is published until seen, as metrics.live does every 250 ms:
+            // one event alone may reach the replica that has not loaded the rule yet (rules reload every second),
+            // and Y would then stay firing until its series goes stale, escalating to l2 and l3 meanwhile.
+            Poll.until(() -> {
+                Signals.xadd(fleet.redis, Streams.METRICS_LIVE, Signals.live("crash", "/y", "2xx", 10, 0, 10));
+                return hook.where(r -> r.body().contains("\"/y\"") && r.body().contains("\"resolved\"")).size();
+            }, n -> n > 0, Duration.ofSeconds(45), "Y resolved");
 
             // X keeps breaching, published every 250 ms like metrics.live, across the crash
             AtomicBoolean publishing = new AtomicBoolean(true);
