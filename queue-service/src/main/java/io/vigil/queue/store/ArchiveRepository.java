@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.bson.Document;
 
@@ -25,7 +26,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.mongodb.panache.PanacheMongoRepositoryBase;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import jakarta.enterprise.event.Observes;
 import io.vigil.common.schedule.OncePerInterval;
 import io.vigil.queue.config.QueueServiceConfig;
 
