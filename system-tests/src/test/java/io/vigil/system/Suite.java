@@ -47,8 +47,15 @@ public final class Suite implements AutoCloseable {
 
     /** As {@link #start()}, with {@code replicasEach} replicas of every service sharing the one Redis and MongoDB. */
     public static Suite start(int replicasEach) {
+        return start(replicasEach, Map.of());
+    }
+
+    /** As {@link #start(int)}, with extra system properties per service name, the same for each replica. */
+    public static Suite start(int replicasEach, Map<String, Map<String, String>> extraPropertiesPerService) {
         RedisServer redis = new RedisServer(true).start();
-        return new Suite(redis, null).startServices(SERVICES, replicasEach, Map.of("quarkus.redis.hosts", redis.url()));
+        Suite suite = new Suite(redis, null);
+        suite.extraProperties = extraPropertiesPerService;
+        return suite.startServices(SERVICES, replicasEach, Map.of("quarkus.redis.hosts", redis.url()));
     }
 
     /**

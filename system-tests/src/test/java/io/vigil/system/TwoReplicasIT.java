@@ -46,7 +46,8 @@ import io.vigil.testing.ApiKeys;
  * work that must happen once for the fleet happens once, not once per replica. Jobs are leased once; a recurring
  * job is enqueued once per tick; a cache write on one replica evicts the other's L1; both metrics replicas answer a
  * query identically and each bucket's rollup is published once; a health target is checked once per interval and
- * changes state once; an alert rule fires one alert with one notification per step, escalation included.
+ * changes state once; an alert rule fires one alert with one notification per step, escalation included; each
+ * retention purge runs once per interval (the purge intervals are shortened to {@link #PURGE_INTERVAL} here).
  * Each assertion has a tolerance that work done twice (by both replicas) still exceeds.
  * <p>
  * Run (the services must be packaged, and the simple name also matches module ITs):
@@ -59,6 +60,15 @@ class TwoReplicasIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient RAW = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Every service's retention purge interval in this suite (a few intervals fit in a short window). */
+    private static final Duration PURGE_INTERVAL = Duration.ofSeconds(2);
+    /** The once-per-interval purge tasks ({@code vigil_scheduled_runs_total{task}}) by service. */
+    private static final Map<String, List<String>> PURGES = Map.of(
+            "health-service", List.of("health-retention-purge"),
+            "metrics-service", List.of("metrics-rollup-purge", "metrics-close-counter-purge"),
+            "queue-service", List.of("queue-archive-purge"),
+            "alert-service", List.of("alert-retention-purge"));
+
     private static Suite suite;
     private static Loopback loopback;
     private static Resp redis;
@@ -66,7 +76,12 @@ class TwoReplicasIT {
     @BeforeAll
     static void startTwoOfEverything() {
         long started = System.nanoTime();
-        suite = Suite.start(2);
+        String every = PURGE_INTERVAL.toSeconds() + "s";
+        suite = Suite.start(2, Map.of(
+                "health-service", Map.of("vigil.health.retention.purge-interval", every),
+                "metrics-service", Map.of("vigil.metrics.retention.purge-interval", every),
+                "queue-service", Map.of("vigil.queue.archive-purge-interval", every),
+                "alert-service", Map.of("vigil.alert.purge-interval", every)));
         System.out.printf("two-replicas: 2 x %d services ready in %d ms%n", Suite.SERVICES.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         loopback = new Loopback();
@@ -596,6 +611,50 @@ class TwoReplicasIT {
     private static List<String> kinds(List<Loopback.Request> requests) {
         return requests.stream().map(q -> json(q.body())).map(n -> n.path("kind").asText() + " "
                 + n.path("status").asText()).toList();
+    }
+
+    // ------------------------------------------------------------------------------------------ scheduled work
+
+    @Test
+    void eachRetentionPurgeRunsOncePerIntervalAcrossBothReplicas() {
+        // Every replica exposes each of its service's purge counters from start-up, at zero until it runs one.
+        PURGES.forEach((service, tasks) -> suite.replicas(service).forEach(replica -> {
+            String text = Prom.scrape(replica);
+            tasks.forEach(task -> assertThat(Prom.lines(text, "vigil_scheduled_runs_total"))
+                    .as("%s at %s", task, replica.baseUrl()).anyMatch(l -> l.contains("task=\"" + task + "\"")));
+        }));
+        // The @Scheduled purges start 30 s after start-up; wait for each task's first run before measuring.
+        Poll.until("a first run of every purge", Duration.ofSeconds(60), TwoReplicasIT::purgeRuns,
+                runs -> runs.values().stream().allMatch(n -> n >= 1));
+        Map<String, Double> before = purgeRuns();
+        long t0 = System.nanoTime();
+        Poll.elapse(PURGE_INTERVAL.multipliedBy(8));
+        Map<String, Double> after = purgeRuns();
+        double intervals = (System.nanoTime() - t0) / (double) PURGE_INTERVAL.toNanos();
+        Map<String, String> perReplica = new TreeMap<>();
+        PURGES.forEach((service, tasks) -> tasks.forEach(task -> perReplica.put(task, suite.replicas(service).stream()
+                .map(r -> String.valueOf((long) Prom.sum(Prom.scrape(r), "vigil_scheduled_runs_total",
+                        "task=\"" + task + "\"")))
+                .collect(Collectors.joining(" + ")))));
+        System.out.printf("two-replicas purges: over %.1f intervals of %d s, runs by both replicas together %s "
+                + "(lifetime per replica: %s)%n", intervals, PURGE_INTERVAL.toSeconds(),
+                new TreeMap<>(after.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                        e -> e.getValue() - before.get(e.getKey())))), perReplica);
+        after.forEach((task, total) -> {
+            double runs = total - before.get(task);
+            // Once per interval; both replicas purging would be about twice the intervals. The lower bound only says
+            // the purge kept running (a loaded machine may delay a tick); the upper bound is the point.
+            assertThat(runs).as("runs of %s by both replicas over %.1f intervals", task, intervals)
+                    .isBetween(intervals - 3, intervals + 1);
+        });
+    }
+
+    /** {@code vigil_scheduled_runs_total} of each purge task, summed over its service's replicas. */
+    private static Map<String, Double> purgeRuns() {
+        Map<String, Double> runs = new TreeMap<>();
+        PURGES.forEach((service, tasks) -> tasks.forEach(task -> runs.put(task,
+                Prom.sum(suite.replicas(service), "vigil_scheduled_runs_total", "task=\"" + task + "\""))));
+        return runs;
     }
 
     // -------------------------------------------------------------------------------------------------- helpers

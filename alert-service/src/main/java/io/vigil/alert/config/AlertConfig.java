@@ -37,6 +37,10 @@ public interface AlertConfig {
     @WithDefault("30d")
     Duration historyRetention();
 
+    /** How often the scheduler's replica purges what is past {@link #historyRetention()} (no TTL monitor embedded). */
+    @WithDefault("60s")
+    Duration purgeInterval();
+
     /** Flap damping: this many state changes within {@link #flapWindow()} mark an alert flapping. */
     @WithDefault("6")
     int flapTransitions();

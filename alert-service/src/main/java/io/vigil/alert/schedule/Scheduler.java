@@ -24,6 +24,7 @@ import io.vigil.alert.store.RedisKeys;
 import io.vigil.alert.store.SeriesStore;
 import io.vigil.alert.store.SilenceStore;
 import io.vigil.alert.stream.SignalReader;
+import io.vigil.common.schedule.OncePerInterval;
 import io.vigil.common.stream.Instance;
 
 /**
@@ -31,7 +32,8 @@ import io.vigil.common.stream.Instance;
  * second; the timers (for, keepFiringFor, staleness, group flushes, escalation, ack expiry, absence, purge) run on the
  * replica holding the Redis lock {@code vigil:alert:{scheduler}:leader}, renewed every tick; a replica that dies
  * stops renewing and another takes over within {@code vigil.alert.leader-lease}. All timer state is in MongoDB, so
- * the next leader continues where the last one stopped.
+ * the next leader continues where the last one stopped. The purge is also claimed per interval
+ * ({@link OncePerInterval}), so a change of leader does not purge twice in one interval.
  */
 @ApplicationScoped
 public class Scheduler {
@@ -50,6 +52,7 @@ public class Scheduler {
     private final SilenceStore silences;
     private final DeadLetterStore dead;
     private final Instance instance;
+    private final OncePerInterval.Task purge;
     private final ScheduledExecutorService timer = daemonTimer("alert-scheduler");
     private volatile boolean leader;
     private long lastRefresh;
@@ -57,7 +60,8 @@ public class Scheduler {
 
     public Scheduler(AlertConfig config, ConfigFileLoader loader, RuleSet rules, Lifecycle lifecycle,
             Dispatcher dispatcher, Evaluator evaluator, SignalReader reader, SeriesStore series, AlertStore alerts,
-            HistoryStore history, GroupStore groups, SilenceStore silences, DeadLetterStore dead, Instance instance) {
+            HistoryStore history, GroupStore groups, SilenceStore silences, DeadLetterStore dead, Instance instance,
+            OncePerInterval once) {
         this.config = config;
         this.loader = loader;
         this.rules = rules;
@@ -72,6 +76,7 @@ public class Scheduler {
         this.silences = silences;
         this.dead = dead;
         this.instance = instance;
+        this.purge = once.task("alert-retention-purge", config.purgeInterval());
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -128,9 +133,9 @@ public class Scheduler {
             lifecycle.tick(now);
             dispatcher.flushDue(now);
             evaluator.absence(now);
-            if (now - lastPurge >= 60_000) {
+            if (now - lastPurge >= config.purgeInterval().toMillis()) {
                 lastPurge = now;
-                purge(now);
+                purge.run(() -> purge(now));
             }
         } catch (RuntimeException e) {
             Log.warnf("scheduler tick failed: %s", e.getMessage());

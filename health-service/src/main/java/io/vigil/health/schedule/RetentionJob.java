@@ -6,23 +6,29 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import io.vigil.common.schedule.OncePerInterval;
 import io.vigil.health.config.HealthConfig;
 import io.vigil.health.store.IncidentStore;
 import io.vigil.health.store.ResultStore;
 
-/** Writes buffered results to MongoDB every second and purges what is past its retention (no TTL monitor embedded). */
+/**
+ * Writes buffered results to MongoDB every second and purges what is past its retention (no TTL monitor embedded);
+ * the purge runs on one replica per interval ({@link OncePerInterval}).
+ */
 @ApplicationScoped
 public class RetentionJob {
 
     private final ResultStore results;
     private final IncidentStore incidents;
     private final HealthConfig config;
+    private final OncePerInterval.Task purge;
     private long lastWarning;
 
-    public RetentionJob(ResultStore results, IncidentStore incidents, HealthConfig config) {
+    public RetentionJob(ResultStore results, IncidentStore incidents, HealthConfig config, OncePerInterval once) {
         this.results = results;
         this.incidents = incidents;
         this.config = config;
+        this.purge = once.task("health-retention-purge", config.retention().purgeInterval());
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -43,7 +49,7 @@ public class RetentionJob {
     @Scheduled(every = "${vigil.health.retention.purge-interval}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purge() {
-        purgeNow();
+        purge.run(this::purgeNow);
     }
 
     public long purgeNow() {

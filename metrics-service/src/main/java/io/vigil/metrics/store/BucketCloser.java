@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.vigil.common.redis.Pipelines;
 import io.vigil.common.redis.RedisHashes;
+import io.vigil.common.schedule.OncePerInterval;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.mutiny.redis.client.Command;
@@ -42,14 +43,16 @@ public class BucketCloser {
     private final RollupStore store;
     private final EventPublisher publisher;
     private final MetricsConfig config;
+    private final OncePerInterval.Task forget;
 
     public BucketCloser(Redis redis, BucketReader reader, RollupStore store, EventPublisher publisher,
-            MetricsConfig config) {
+            MetricsConfig config, OncePerInterval once) {
         this.redis = redis;
         this.reader = reader;
         this.store = store;
         this.publisher = publisher;
         this.config = config;
+        this.forget = once.task("metrics-close-counter-purge", config.retention().purgeInterval());
     }
 
     @Scheduled(every = "${vigil.metrics.close-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -91,10 +94,14 @@ public class BucketCloser {
         return starts;
     }
 
-    /** Forgets close counters of buckets past retention (their rollups are purged from MongoDB too). */
+    /** Forgets close counters of buckets past retention (their rollups are purged from MongoDB too); one replica. */
     @Scheduled(every = "${vigil.metrics.retention.purge-interval}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void forgetExpiredCloseCounters() {
+        forget.run(this::forgetExpiredCloseCountersNow);
+    }
+
+    void forgetExpiredCloseCountersNow() {
         long now = System.currentTimeMillis() / 1000;
         for (Resolution res : Resolution.ALL) {
             long oldest = now - store.retention(res).toSeconds();

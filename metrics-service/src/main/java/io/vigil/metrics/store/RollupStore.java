@@ -31,6 +31,7 @@ import com.mongodb.client.model.WriteModel;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vigil.common.schedule.OncePerInterval;
 import io.vigil.metrics.config.MetricsConfig;
 import io.vigil.metrics.domain.BinCodec;
 import io.vigil.metrics.domain.Resolution;
@@ -41,7 +42,7 @@ import io.vigil.metrics.domain.SeriesKey;
  * Closed buckets in MongoDB, one collection per resolution ({@code rollups_10s}, {@code rollups_1m},
  * {@code rollups_1h}). A document's id is series and bucket start, so closing a bucket again (after a late sample or
  * a closer crash) replaces it instead of adding to it. Retention: a TTL index on {@code expireAt} for real MongoDB,
- * plus a scheduled purge for the embedded server, which has no TTL monitor.
+ * plus a scheduled purge for the embedded server, which has no TTL monitor (one replica per interval runs it).
  */
 @ApplicationScoped
 public class RollupStore {
@@ -50,12 +51,14 @@ public class RollupStore {
     private final MongoClient mongo;
     private final String database;
     private final MetricsConfig config;
+    private final OncePerInterval.Task purge;
 
     public RollupStore(MongoClient mongo, @ConfigProperty(name = "quarkus.mongodb.database") String database,
-            MetricsConfig config) {
+            MetricsConfig config, OncePerInterval once) {
         this.mongo = mongo;
         this.database = database;
         this.config = config;
+        this.purge = once.task("metrics-rollup-purge", config.retention().purgeInterval());
     }
 
     void createIndexes(@Observes StartupEvent event) {
@@ -131,6 +134,10 @@ public class RollupStore {
     @Scheduled(every = "${vigil.metrics.retention.purge-interval}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purgeExpired() {
+        purge.run(this::purgeExpiredNow);
+    }
+
+    void purgeExpiredNow() {
         Date now = new Date();
         for (Resolution res : Resolution.ALL) {
             long deleted = collection(res).deleteMany(Filters.lt("expireAt", now)).getDeletedCount();

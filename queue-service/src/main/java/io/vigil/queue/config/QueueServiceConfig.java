@@ -46,6 +46,10 @@ public interface QueueServiceConfig {
     @WithDefault("30d")
     Duration archiveRetention();
 
+    /** How often archived jobs past their retention are purged (by one replica; the embedded server has no TTL). */
+    @WithDefault("60s")
+    Duration archivePurgeInterval();
+
     /** Settings applied to a queue created without them (by API or by config). */
     QueueDefaults defaults();
 

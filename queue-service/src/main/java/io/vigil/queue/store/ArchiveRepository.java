@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.bson.Document;
 
@@ -25,11 +26,18 @@ import io.quarkus.logging.Log;
 import io.quarkus.mongodb.panache.PanacheMongoRepositoryBase;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import jakarta.enterprise.event.Observes;
+import io.vigil.common.schedule.OncePerInterval;
+import io.vigil.queue.config.QueueServiceConfig;
 
 /** The MongoDB archive of finished jobs; no transactions needed: writes are idempotent upserts by id. */
 @ApplicationScoped
 public class ArchiveRepository implements PanacheMongoRepositoryBase<ArchivedJob, String> {
+
+    private final OncePerInterval.Task purge;
+
+    public ArchiveRepository(OncePerInterval once, QueueServiceConfig config) {
+        this.purge = once.task("queue-archive-purge", config.archivePurgeInterval());
+    }
 
     void createIndexes(@Observes StartupEvent ignored) {
         try {
@@ -77,8 +85,14 @@ public class ArchiveRepository implements PanacheMongoRepositoryBase<ArchivedJob
         return findById(queue + "/" + jobId);
     }
 
-    @Scheduled(every = "60s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** One replica per interval deletes what the embedded server's missing TTL monitor would have. */
+    @Scheduled(every = "${vigil.queue.archive-purge-interval}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purgeExpired() {
+        purge.run(this::purgeExpiredNow);
+    }
+
+    void purgeExpiredNow() {
         try {
             long n = delete("expireAt < ?1", Instant.now());
             if (n > 0) {
