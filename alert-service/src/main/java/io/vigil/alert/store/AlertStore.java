@@ -1,11 +1,9 @@
 package io.vigil.alert.store;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import com.mongodb.client.model.Filters;
@@ -42,11 +40,7 @@ public class AlertStore {
     }
 
     public List<AlertInstance> find(Bson filter) {
-        List<AlertInstance> out = new ArrayList<>();
-        for (Document d : docs.collection(MongoDocs.ALERTS).find(filter)) {
-            out.add(docs.fromDoc(d, AlertInstance.class));
-        }
-        return out;
+        return docs.fromDocs(docs.collection(MongoDocs.ALERTS).find(filter), AlertInstance.class);
     }
 
     /**

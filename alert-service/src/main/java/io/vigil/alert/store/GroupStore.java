@@ -1,11 +1,8 @@
 package io.vigil.alert.store;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.bson.Document;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
@@ -29,12 +26,8 @@ public class GroupStore {
     }
 
     public List<AlertGroup> due(long now) {
-        List<AlertGroup> out = new ArrayList<>();
-        for (Document d : docs.collection(MongoDocs.GROUPS)
-                .find(Filters.and(Filters.gt("nextFlushAt", 0L), Filters.lte("nextFlushAt", now)))) {
-            out.add(docs.fromDoc(d, AlertGroup.class));
-        }
-        return out;
+        return docs.fromDocs(docs.collection(MongoDocs.GROUPS)
+                .find(Filters.and(Filters.gt("nextFlushAt", 0L), Filters.lte("nextFlushAt", now))), AlertGroup.class);
     }
 
     public boolean save(AlertGroup g) {

@@ -1,5 +1,8 @@
 package io.vigil.alert.store;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bson.Document;
@@ -68,6 +71,15 @@ public class MongoDocs {
             }
             throw e;
         }
+    }
+
+    /** Every document of a query, read as {@code type}. */
+    public <T> List<T> fromDocs(Iterable<Document> found, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (Document d : found) {
+            out.add(fromDoc(d, type));
+        }
+        return out;
     }
 
     public <T> T fromDoc(Document d, Class<T> type) {

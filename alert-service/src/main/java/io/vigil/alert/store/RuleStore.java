@@ -1,6 +1,5 @@
 package io.vigil.alert.store;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,11 +22,7 @@ public class RuleStore {
     }
 
     public List<Rule> all() {
-        List<Rule> out = new ArrayList<>();
-        for (Document d : docs.collection(MongoDocs.RULES).find().sort(new Document("_id", 1))) {
-            out.add(docs.fromDoc(d, Rule.class));
-        }
-        return out;
+        return docs.fromDocs(docs.collection(MongoDocs.RULES).find().sort(new Document("_id", 1)), Rule.class);
     }
 
     public Rule get(String id) {

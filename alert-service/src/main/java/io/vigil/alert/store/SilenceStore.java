@@ -1,11 +1,8 @@
 package io.vigil.alert.store;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.bson.Document;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
@@ -32,11 +29,7 @@ public class SilenceStore {
     }
 
     public List<Silence> all() {
-        List<Silence> out = new ArrayList<>();
-        for (Document d : docs.collection(MongoDocs.SILENCES).find()) {
-            out.add(docs.fromDoc(d, Silence.class));
-        }
-        return out;
+        return docs.fromDocs(docs.collection(MongoDocs.SILENCES).find(), Silence.class);
     }
 
     public long purgeEndedBefore(long at) {
