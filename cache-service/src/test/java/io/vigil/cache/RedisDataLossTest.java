@@ -4,41 +4,23 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.testing.ApiKeys;
-import io.vigil.testing.RedisServer;
 import io.vigil.testing.RedisServerResource;
+import io.vigil.testing.VolatileRedisResource;
 
 /**
  * A Redis that comes back empty (no persistence) has lost the invalidation stream: the replica cannot know what it
  * missed, so it clears the namespace's L1 instead of serving what it held.
  */
 @QuarkusTest
-@QuarkusTestResource(value = RedisDataLossTest.VolatileRedis.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = VolatileRedisResource.class, restrictToAnnotatedClass = true)
 class RedisDataLossTest {
-
-    /** A redis-server that keeps nothing across a restart. */
-    public static class VolatileRedis implements QuarkusTestResourceLifecycleManager {
-        static RedisServer server;
-
-        @Override
-        public Map<String, String> start() {
-            server = new RedisServer(false).start();
-            return Map.of("quarkus.redis.hosts", server.url());
-        }
-
-        @Override
-        public void stop() {
-            server.close();
-        }
-    }
 
     @Test
     void lostStreamClearsL1() {
@@ -51,9 +33,9 @@ class RedisDataLossTest {
         int clearsBefore = given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/coherence")
                 .path("l1Clears");
 
-        VolatileRedis.server.kill();
+        VolatileRedisResource.server().kill();
         await(() -> given().get("/q/health/ready").statusCode() == 503);
-        VolatileRedis.server.start();
+        VolatileRedisResource.server().start();
         await(() -> given().get("/q/health/ready").statusCode() == 200);
         await(() -> Boolean.TRUE.equals(given().header("Authorization", ApiKeys.READER)
                 .get("/api/v1/cache/coherence").path("connected")));

@@ -11,13 +11,12 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vigil.testing.ApiKeys;
-import io.vigil.testing.RedisServer;
 import io.vigil.testing.RedisServerResource;
+import io.vigil.testing.VolatileRedisResource;
 
 /**
  * While this replica is disconnected, another writer overwrites a key and so many invalidations follow that the
@@ -25,25 +24,9 @@ import io.vigil.testing.RedisServerResource;
  * and reads the new value from Redis (a replay alone would have left the old value in L1).
  */
 @QuarkusTest
-@QuarkusTestResource(value = StreamTrimmedTest.OwnRedis.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = VolatileRedisResource.class, restrictToAnnotatedClass = true)
 @TestProfile(StreamTrimmedTest.ShortStream.class)
 class StreamTrimmedTest {
-
-    /** Its own redis-server, so the test kills the connections of exactly the app it started. */
-    public static class OwnRedis implements QuarkusTestResourceLifecycleManager {
-        static RedisServer server;
-
-        @Override
-        public Map<String, String> start() {
-            server = new RedisServer(false).start();
-            return Map.of("quarkus.redis.hosts", server.url());
-        }
-
-        @Override
-        public void stop() {
-            server.close();
-        }
-    }
 
     public static class ShortStream implements QuarkusTestProfile {
         @Override
@@ -86,7 +69,7 @@ class StreamTrimmedTest {
     }
 
     private static String redisCliStdin(String commands) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(OwnRedis.server.port()))
+        Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(VolatileRedisResource.server().port()))
                 .redirectErrorStream(true).start();
         p.getOutputStream().write(commands.getBytes());
         p.getOutputStream().close();
