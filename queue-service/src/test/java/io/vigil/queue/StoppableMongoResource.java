@@ -1,15 +1,13 @@
 package io.vigil.queue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vigil.mongo.embedded.EmbeddedMongo;
+import io.vigil.testing.RedisServer;
 
 /**
  * A MongoDB wire server on a fixed loopback port that a test can stop (connections dropped, as in an outage) and
@@ -17,7 +15,7 @@ import io.vigil.mongo.embedded.EmbeddedMongo;
  */
 public class StoppableMongoResource implements QuarkusTestResourceLifecycleManager {
 
-    private static final int PORT = freePort();
+    private static final int PORT = RedisServer.freePort();
     private static MongoServer server;
 
     @Override
@@ -46,14 +44,6 @@ public class StoppableMongoResource implements QuarkusTestResourceLifecycleManag
         if (server != null) {
             server.shutdownNow();
             server = null;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

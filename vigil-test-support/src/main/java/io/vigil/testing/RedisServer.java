@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * anything in, the machine's shared Redis. It can be stopped and started again on the same port to test recovery.
  */
 public final class RedisServer implements AutoCloseable {
+
+    private static final Set<Integer> ISSUED = ConcurrentHashMap.newKeySet();
 
     private final int port;
     private final Path dir;
@@ -92,12 +96,22 @@ public final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("redis-server did not listen on port " + port + " within " + timeout);
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * A port nothing listens on now, and never one this JVM handed out before: a test may choose the ports of several
+     * servers before starting any of them (a suite whose services must know each other's URLs), and the kernel can
+     * return the same free port twice meanwhile.
+     */
+    public static int freePort() {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                int port = socket.getLocalPort();
+                if (ISSUED.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

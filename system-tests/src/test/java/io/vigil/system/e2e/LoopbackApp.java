@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.vigil.testing.RedisServer;
+
 /**
  * The test's own app on loopback: the monitored application's health endpoint ({@code /app/health}) and the webhook
  * receiver ({@code /webhook}) that records every notification it gets. Faults are switched on it: the app failing,
@@ -37,7 +39,7 @@ public final class LoopbackApp implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final int port = freePort();
+    private final int port = RedisServer.freePort();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "loopback-app");
@@ -160,14 +162,6 @@ public final class LoopbackApp implements AutoCloseable {
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
-        }
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 
