@@ -54,6 +54,13 @@ class StreamConsumerTest {
     @Inject
     MeterRegistry meters;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "vigil.streams.claim-idle")
+    Duration claimIdle;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "vigil.streams.claim-interval")
+    Duration claimInterval;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "vigil.streams.max-deliveries")
+    int maxDeliveries;
+
     private final List<StreamGroupReader> running = new java.util.ArrayList<>();
 
     @AfterEach
@@ -255,6 +262,35 @@ class StreamConsumerTest {
                 && pending(stream, group) == 0);
         assertThat(handled.keySet()).containsExactlyInAnyOrder(first.id(), second.id(), third.id());
         assertThat(handled.values()).allMatch(n -> n.get() == 1);
+    }
+
+    @Test
+    void anOutageLongerThanMaxDeliveriesTimesClaimIdleDeadLettersNothing() {
+        String stream = "vigil:test:" + UUID.randomUUID();
+        // Long enough for every delivery the limit allows and one more, at the test's claim-idle + claim-interval.
+        Duration outage = claimIdle.plus(claimInterval).multipliedBy(maxDeliveries + 1L);
+        long downUntil = System.nanoTime() + outage.toNanos();
+        AtomicInteger calls = new AtomicInteger();
+        ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();
+        // Two replicas, each writing to a MongoDB that is down: the driver times out selecting a server.
+        io.vigil.common.stream.EventHandler writesToMongo = e -> {
+            calls.incrementAndGet();
+            if (System.nanoTime() - downUntil < 0) {
+                throw new com.mongodb.MongoTimeoutException("Timed out while waiting for a server");
+            }
+            handled.add(e.id());
+        };
+        member(stream, "mongo-down", "a", writesToMongo);
+        member(stream, "mongo-down", "b", writesToMongo);
+        EventEnvelope event = publisher.publish(stream, "test.ping", 1, new Ping(1));
+
+        await().atMost(outage.plusSeconds(10)).until(() -> handled.contains(event.id())
+                || redis.stream(String.class).xlen(Streams.deadLetter(stream, "mongo-down")) > 0);
+        assertThat(redis.stream(String.class).xlen(Streams.deadLetter(stream, "mongo-down")))
+                .as("nothing dead-lettered by an outage").isZero();
+        assertThat(calls.get()).as("retried during the outage").isGreaterThan(maxDeliveries);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pending(stream, "mongo-down") == 0);
+        assertThat(handled).containsExactly(event.id());
     }
 
     /** Blocks the first call until released, as a slow handler would. */

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -54,6 +56,10 @@ public final class StreamGroupReader implements AutoCloseable {
     private final ValueCommands<String, String> values;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Counted down by {@link #close()}: wakes a member pausing between retries, so it stops at once. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Set while the member's handler waits for a dependency that is down (see {@link #backingOff()}). */
+    private volatile boolean backingOff;
     /** Once the group existed, any later creation is a recreation (Redis lost it) and starts at "0", not "$". */
     private boolean created;
 
@@ -88,6 +94,28 @@ public final class StreamGroupReader implements AutoCloseable {
         return consumer;
     }
 
+    /**
+     * True while this member's handler is retrying an event because a dependency is down (an outage, see
+     * {@link FailureClassifier}): it reads nothing new meanwhile, and resumes as soon as a retry succeeds.
+     */
+    public boolean backingOff() {
+        return backingOff;
+    }
+
+    void backingOff(boolean value) {
+        backingOff = value;
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    /** Waits {@code duration} unless closed meanwhile; returns whether the member is still running. */
+    boolean pauseUnlessClosed(Duration duration) {
+        sleep(duration);
+        return running;
+    }
+
     public void ack(String... ids) {
         if (ids.length > 0) {
             streams.xack(stream, group, ids);
@@ -102,7 +130,12 @@ public final class StreamGroupReader implements AutoCloseable {
 
     /** Parks an entry that can never be handled in {@link Streams#deadLetter} and acknowledges it. */
     public void deadLetter(StreamMessage<String, String, String> message, String reason) {
-        copyToDeadLetter(message, reason);
+        deadLetter(message, reason, Map.of());
+    }
+
+    /** Same, with {@link DeadLetterFields} describing the failed deliveries. */
+    void deadLetter(StreamMessage<String, String, String> message, String reason, Map<String, String> details) {
+        copy(message, reason, details);
         ack(message.id());
     }
 
@@ -112,14 +145,19 @@ public final class StreamGroupReader implements AutoCloseable {
      * redelivered entry is not copied again (a marker per copied entry id is kept for a day).
      */
     public void copyToDeadLetter(StreamMessage<String, String, String> message, String reason) {
+        copy(message, reason, Map.of(DeadLetterFields.INSPECTION_COPY, "true"));
+    }
+
+    private void copy(StreamMessage<String, String, String> message, String reason, Map<String, String> details) {
         String dead = Streams.deadLetter(stream, group);
         String marker = dead + ":copied:" + message.id();
         if (values.setGet(marker, "1", new SetArgs().nx().px(COPY_MARKER_TTL)) != null) {
             return; // another delivery of this entry was copied already
         }
         Map<String, String> fields = new HashMap<>(message.payload() == null ? Map.of() : message.payload());
-        fields.put("deadLetterReason", reason);
-        fields.put("originalId", message.id());
+        fields.putAll(details);
+        fields.put(DeadLetterFields.REASON, reason);
+        fields.put(DeadLetterFields.ORIGINAL_ID, message.id());
         try {
             streams.xadd(dead, new XAddArgs().maxlen(maxLength).nearlyExactTrimming(), fields);
         } catch (RuntimeException e) {
@@ -133,6 +171,7 @@ public final class StreamGroupReader implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        stopped.countDown();
         try {
             thread.join(settings.block().plus(RETRY_PAUSE).toMillis());
         } catch (InterruptedException e) {
@@ -219,7 +258,7 @@ public final class StreamGroupReader implements AutoCloseable {
 
     private void sleep(Duration duration) {
         try {
-            Thread.sleep(duration.toMillis());
+            stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

@@ -33,7 +33,10 @@ public interface StreamsConfig {
     @WithDefault("5s")
     Duration claimInterval();
 
-    /** Deliveries after which a failing entry is moved to the group's dead-letter stream. */
+    /**
+     * Deliveries after which a failing entry is moved to the group's dead-letter stream. Deliveries that ended in a
+     * dependency outage ({@link FailureClassifier}) or found a copy busy at another member do not count.
+     */
     @WithDefault("5")
     int maxDeliveries();
 
@@ -51,4 +54,12 @@ public interface StreamsConfig {
      */
     @WithDefault("60s")
     Duration claimTtl();
+
+    /** First pause before retrying an event whose handler failed because a dependency is down; doubles each retry. */
+    @WithDefault("100ms")
+    Duration outageBackoffMin();
+
+    /** Longest pause between retries during an outage: once the dependency is back, the event waits at most this. */
+    @WithDefault("5s")
+    Duration outageBackoffMax();
 }
