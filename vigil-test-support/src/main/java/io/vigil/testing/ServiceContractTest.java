@@ -28,6 +28,17 @@ public abstract class ServiceContractTest {
                 .body(containsString("# TYPE jvm_memory_used_bytes gauge"));
     }
 
+    /** vigil-common's stream dead-letter API reaches every service through its Jandex index. */
+    @Test
+    void streamDeadLettersAreServedToAdminsOnly() {
+        given().header("Authorization", ApiKeys.ADMIN).get("/api/v1/admin/streams/dead-letters").then()
+                .statusCode(200).body(containsString("deadLetters"));
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/admin/streams/dead-letters").then()
+                .statusCode(403).contentType(containsString("application/problem+json"));
+        given().header("Authorization", ApiKeys.ADMIN).get("/api/v1/admin/streams/dead-letters/vigil:no-such-stream")
+                .then().statusCode(404).contentType(containsString("application/problem+json"));
+    }
+
     @Test
     void openApiIsServed() {
         given().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
