@@ -293,6 +293,26 @@ class StreamConsumerTest {
         assertThat(handled).containsExactly(event.id());
     }
 
+    @Test
+    void deliveriesThatFindTheEventBusyAtAnotherMemberDoNotDeadLetterIt() {
+        String stream = "vigil:test:" + UUID.randomUUID();
+        String id = "busy-" + UUID.randomUUID();
+        // Another replica is inside the handler (its MongoDB write timing out) for longer than the limit allows
+        // deliveries: every delivery here finds the event claimed and leaves it pending.
+        Duration busyFor = claimIdle.plus(claimInterval).multipliedBy(maxDeliveries + 1L);
+        redis.value(String.class).set("vigil:handled:{busy}:claim:" + id, "slow-replica",
+                new io.quarkus.redis.datasource.value.SetArgs().px(busyFor));
+        ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();
+        member(stream, "busy", "here", e -> handled.add(e.id()));
+        publisher.publish(stream, publisher.envelope(id, "test.ping", 1, new Ping(1)));
+
+        await().atMost(busyFor.plusSeconds(10)).until(() -> handled.contains(id)
+                || redis.stream(String.class).xlen(Streams.deadLetter(stream, "busy")) > 0);
+        assertThat(redis.stream(String.class).xlen(Streams.deadLetter(stream, "busy"))).isZero();
+        assertThat(outcome(stream, "busy", "busy")).isGreaterThan(maxDeliveries);
+        assertThat(handled).containsExactly(id);
+    }
+
     /** Blocks the first call until released, as a slow handler would. */
     record EventHandlerThatWaits(CountDownLatch entered, CountDownLatch release, ConcurrentLinkedQueue<String> handled)
             implements io.vigil.common.stream.EventHandler {
