@@ -66,6 +66,49 @@ class TargetApiTest {
     }
 
     @Test
+    void secretsAreShownToAdminsOnlyAndNeverOnThePublicPage() {
+        try (Stub stub = new Stub()) {
+            stub.answer("/secret", 200, "{\"status\":\"orders-db.internal:5432 unreachable\"}", 0);
+            String port = stub.url("").replaceAll(".*:", "");
+            Map<String, Object> t = Api.http("secret-api", "http://ops:s3cretpw@127.0.0.1:" + port
+                    + "/secret?token=tok3n", 10_000);
+            t.put("headers", Map.of("Authorization", "Bearer b3arer", "X-Api-Key", "k3y"));
+            t.put("method", "POST");
+            t.put("body", "{\"password\":\"b0dy\"}");
+            t.put("conditions", List.of("[BODY].status == UP"));
+            t.put("intervalMs", 1000);
+            api.createTarget(t);
+            for (String key : List.of(ApiKeys.READER, ApiKeys.WRITER)) {
+                for (String path : List.of("/api/v1/targets", "/api/v1/targets/secret-api")) {
+                    String shown = api.as(key).get(path).then().statusCode(200).extract().asString();
+                    assertThat(shown).as(key + " " + path).contains("secret-api")
+                            .doesNotContain("s3cretpw", "tok3n", "b3arer", "k3y", "b0dy")
+                            .contains("http://<secret>@127.0.0.1:" + port + "/secret?token=<secret>");
+                }
+            }
+            api.as(ApiKeys.READER).get("/api/v1/targets/secret-api").then()
+                    .body("headers.Authorization", equalTo("<secret>")).body("body", equalTo("<secret>"));
+            // The admin reads back what it saved (a PUT replaces the whole target).
+            api.as(ApiKeys.ADMIN).get("/api/v1/targets/secret-api").then().statusCode(200)
+                    .body("url", containsString("ops:s3cretpw@")).body("headers.Authorization", equalTo("Bearer b3arer"))
+                    .body("body", containsString("b0dy"));
+
+            // The check fails on a body that names an internal host: readers see it, the public page does not.
+            Await.until("DOWN with the body in its reason", 15_000, () -> api.as(ApiKeys.READER)
+                    .get("/api/v1/status/targets/secret-api").then().extract().jsonPath().getString("reason")
+                    .contains("orders-db.internal"));
+            Await.until("the page shows the failure", 15_000, () -> given().get("/api/v1/page").then().extract()
+                    .asString().contains("[BODY].status == UP (got <hidden>)"));
+            String page = given().get("/api/v1/page").then().statusCode(200).extract().asString();
+            assertThat(page).doesNotContain("orders-db.internal", "s3cretpw", "tok3n", "b3arer");
+            assertThat(given().get("/api/v1/badges/secret-api").then().statusCode(200).extract().asString())
+                    .doesNotContain("orders-db.internal");
+        } finally {
+            api.deleteTarget("secret-api");
+        }
+    }
+
+    @Test
     void badInputIsA400NamingTheField() {
         Map<String, Object> t = Api.http("bad-api", "http://127.0.0.1:9/", 10_000);
         t.put("conditions", List.of("[STATUS] == 200", "[STATUS] =! 200"));

@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.vigil.common.problem.ProblemException;
 import io.vigil.common.security.Roles;
 import io.vigil.health.domain.CheckResult;
@@ -38,17 +39,25 @@ public class TargetResource {
 
     private final TargetRegistry registry;
     private final ResultStore results;
+    private final SecurityIdentity identity;
 
-    public TargetResource(TargetRegistry registry, ResultStore results) {
+    public TargetResource(TargetRegistry registry, ResultStore results, SecurityIdentity identity) {
         this.registry = registry;
         this.results = results;
+        this.identity = identity;
+    }
+
+    /** Secrets (URL credentials, header values, bodies) are shown to admins only. */
+    private TargetView view(Target t) {
+        return TargetView.of(t, identity.hasRole(Roles.ADMIN));
     }
 
     @GET
     @RolesAllowed(Roles.READER)
-    @Operation(summary = "Every target, with its source (config, service or api)")
+    @Operation(summary = "Every target, with its source (config, service or api)",
+            description = "Below admin, URL credentials and query values, header values and bodies are <secret>.")
     public List<TargetView> list() {
-        return registry.all().stream().sorted(Comparator.comparing(Target::name)).map(TargetView::of).toList();
+        return registry.all().stream().sorted(Comparator.comparing(Target::name)).map(this::view).toList();
     }
 
     @GET
@@ -56,7 +65,7 @@ public class TargetResource {
     @RolesAllowed(Roles.READER)
     @Operation(summary = "One target")
     public TargetView get(@PathParam("name") String name) {
-        return TargetView.of(target(name));
+        return view(target(name));
     }
 
     @POST
@@ -70,7 +79,7 @@ public class TargetResource {
             throw ProblemException.conflict("target " + spec.name() + " exists; PUT /api/v1/targets/" + spec.name()
                     + " changes it");
         }
-        return RestResponse.status(RestResponse.Status.CREATED, TargetView.of(registry.save(spec)));
+        return RestResponse.status(RestResponse.Status.CREATED, view(registry.save(spec)));
     }
 
     @PUT
@@ -86,7 +95,7 @@ public class TargetResource {
         }
         boolean existed = registry.get(name) != null;
         Target saved = registry.save(spec.withName(name));
-        return RestResponse.status(existed ? RestResponse.Status.OK : RestResponse.Status.CREATED, TargetView.of(saved));
+        return RestResponse.status(existed ? RestResponse.Status.OK : RestResponse.Status.CREATED, view(saved));
     }
 
     @DELETE
