@@ -46,7 +46,6 @@ import io.vigil.health.stream.TransitionEvents;
 @ApplicationScoped
 public class CheckScheduler {
 
-    private static final int MAX_PARENT_DEPTH = 8;
     /** After a failed load of targets and windows from MongoDB, the next try waits this long. */
     private static final long RELOAD_RETRY_MS = 2_000;
 
@@ -194,18 +193,18 @@ public class CheckScheduler {
 
     private void recordSafely(Target target, Observation observation, long started) {
         try {
-            record(target, observation, started, 0);
+            record(target, observation, started);
         } catch (RuntimeException e) {
             warn("recording the result of " + target.name(), e);
         }
     }
 
     /** Applies one result; a failing child first makes sure its parents' states are not older than its check. */
-    State record(Target target, Observation observation, long started, int depth) {
+    State record(Target target, Observation observation, long started) {
         Verdict verdict = target.evaluate(observation);
         meters.checked(target.name(), observation.latencyMs(), verdict.outcome() == State.DOWN);
         boolean blocked = false;
-        if (!target.dependsOn().isEmpty() && depth < MAX_PARENT_DEPTH) {
+        if (!target.dependsOn().isEmpty()) {
             for (String parentName : target.dependsOn()) {
                 Target parent = registry.get(parentName);
                 if (parent == null) {
@@ -213,12 +212,13 @@ public class CheckScheduler {
                 }
                 TargetState ps = states.state(parentName);
                 if (verdict.outcome() != State.UP && (ps.checkedAt() == null || ps.checkedAt() < started)) {
-                    // The child failed: check the parent now, so the parent's DOWN (one incident) comes before any
-                    // DOWN of the child, whichever of the two the schedule happened to reach first.
-                    long parentStarted = System.currentTimeMillis();
+                    // The child failed: check the parent now, so a failing parent blocks the child (one incident)
+                    // whichever of the two the schedule happened to reach first. A peek: it does not count toward
+                    // the parent's thresholds, or ten failing children would make it DOWN ten times faster.
                     Observation po = prober.check(parent).await()
                             .atMost(Duration.ofMillis(parent.timeoutMs() + 5_000));
-                    record(parent, po, parentStarted, depth + 1);
+                    Verdict pv = parent.evaluate(po);
+                    states.peek(parent, pv.outcome(), pv.reason(), System.currentTimeMillis(), po.latencyMs());
                     ps = states.state(parentName);
                 }
                 blocked |= ps.blocksChildren();
