@@ -218,6 +218,45 @@ class TargetApiTest {
     }
 
     @Test
+    void uptimeIsAggregatedOverTheWindowsThatExist() {
+        api.createTarget(Api.http("uptime-api", "http://127.0.0.1:9/", 60_000));
+        try {
+            long now = System.currentTimeMillis();
+            // 10 counted results in the last hour: latencies 1..10 ms, 2 of them DOWN; plus one UNREACHABLE and one
+            // in maintenance (left out), one 2 h old, and one 8 days old (past the 7 d the results are kept).
+            for (int i = 1; i <= 10; i++) {
+                results.add(new CheckResult("uptime-api", "default", now - i * 60_000L, i <= 2 ? State.DOWN : State.UP,
+                        i, null, false, false));
+            }
+            results.add(new CheckResult("uptime-api", "default", now - 30_000, State.DOWN, 900, "x", true, false));
+            results.add(new CheckResult("uptime-api", "default", now - 40_000, State.DOWN, 900, "x", false, true));
+            results.add(new CheckResult("uptime-api", "default", now - 7_200_000, State.UP, 50, null, false, false));
+            results.add(new CheckResult("uptime-api", "default", now - 8L * 86_400_000, State.DOWN, 70, "x", false, false));
+            results.flush();
+            io.restassured.path.json.JsonPath uptime = api.as(ApiKeys.READER).get("/api/v1/targets/uptime-api/uptime")
+                    .then().statusCode(200).extract().jsonPath();
+            assertThat(uptime.getList("window")).containsExactly("1h", "24h", "7d");
+            assertThat(uptime.getLong("[0].checks")).isEqualTo(12);
+            assertThat(uptime.getLong("[0].counted")).isEqualTo(10);
+            assertThat(uptime.getDouble("[0].uptimePercent")).isEqualTo(80.0);
+            assertThat(uptime.getLong("[0].p50Ms")).isEqualTo(5);
+            assertThat(uptime.getLong("[0].p95Ms")).isEqualTo(10);
+            assertThat(uptime.getLong("[1].counted")).isEqualTo(11);
+            assertThat(uptime.getLong("[1].p99Ms")).isEqualTo(50);
+            // "30d" of results kept 7 days does not exist: a 400 listing the windows that do.
+            api.as(ApiKeys.READER).queryParam("window", "30d").get("/api/v1/targets/uptime-api/uptime").then()
+                    .statusCode(400).contentType(containsString("application/problem+json"))
+                    .body("errors[0].field", equalTo("window")).body("detail", containsString("15m, 1h, 6h, 24h, 7d"));
+            api.as(ApiKeys.READER).queryParam("window", "30d").get("/api/v1/targets/uptime-api/history").then()
+                    .statusCode(400);
+            // Transitions are kept 90 days: their 30-day window exists.
+            api.as(ApiKeys.READER).queryParam("window", "30d").get("/api/v1/transitions").then().statusCode(200);
+        } finally {
+            api.deleteTarget("uptime-api");
+        }
+    }
+
+    @Test
     void aWrongJsonTypeIsA400NotA500() {
         api.as(ApiKeys.ADMIN).body("{\"name\":\"typed\",\"type\":\"http\",\"url\":\"http://127.0.0.1:9/\",\"intervalMs\":\"soon\"}")
                 .post("/api/v1/targets").then().statusCode(400).contentType(containsString("application/problem+json"));
