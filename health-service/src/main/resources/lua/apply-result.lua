@@ -13,10 +13,18 @@
 -- KEYS[2]  vigil:h:{t:<target>}:hours   HASH <hourStart>:n / :up / :w  (the status page's 24 h bars)
 -- KEYS[3]  vigil:h:{t:<target>}:recent  LIST latest latencies, newest first (the page's sparkline), 40 kept
 -- ARGV[11] start of this result's hour (epoch ms)
+-- ARGV[12] 1 for a peek: a parent checked early because a child failed. It records what was seen (lastOutcome,
+--          checkedAt, lastError: children are blocked by it) but neither counts toward the thresholds nor the
+--          uptime counters, so a parent with many failing children does not go DOWN faster than its own schedule.
 -- Returns  { state, epoch, pSeq, pFrom, pTo, pReason, pAt, pLatency } where p* are '' when nothing is to be published.
 local key = KEYS[1]
 local outcome = ARGV[1]
 local rank = { UNKNOWN = 0, UP = 1, DEGRADED = 2, DOWN = 3 }
+if ARGV[12] == '1' then
+  redis.call('HSET', key, 'lastOutcome', outcome, 'checkedAt', ARGV[5], 'latencyMs', ARGV[6])
+  if outcome ~= 'UP' then redis.call('HSET', key, 'lastError', ARGV[4], 'lastErrorAt', ARGV[5]) end
+  return { redis.call('HGET', key, 'state') or 'UNKNOWN', '', '', '', '', '', '', '' }
+end
 local cur = redis.call('HMGET', key, 'state', 'published', 'streak', 'streakOutcome', 'seq', 'pSeq', 'pLeaseUntil')
 local state = cur[1] or 'UNKNOWN'
 local published = cur[2] or 'UNKNOWN'

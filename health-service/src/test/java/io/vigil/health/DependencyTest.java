@@ -90,6 +90,36 @@ class DependencyTest {
     }
 
     @Test
+    void aChildsEarlyCheckOfItsParentDoesNotCountTowardTheParentsThresholds() {
+        try (Stub stub = new Stub()) {
+            // The parent's own checks are 20 s apart and it goes DOWN after two failures: 20 s at least.
+            Map<String, Object> parent = Api.http("peek-db", stub.url("/peek-db"), 20_000);
+            parent.put("failureThreshold", 2);
+            api.createTarget(parent);
+            Await.until("parent UP", 15_000, () -> api.state("peek-db").equals("UP"));
+            for (String child : List.of("peek-a", "peek-b")) {
+                Map<String, Object> t = Api.http(child, stub.url("/" + child), 1000);
+                t.put("dependsOn", List.of("peek-db"));
+                api.createTarget(t);
+            }
+            int parentChecks = stub.count("/peek-db");
+            stub.answer("/peek-db", 503).answer("/peek-a", 503).answer("/peek-b", 503);
+            // The failing children check the parent early, again and again: it fails every time.
+            Await.until("children checked the parent early", 15_000, () -> stub.count("/peek-db") >= parentChecks + 4);
+            Await.until("children UNREACHABLE", 10_000, () -> api.state("peek-a").equals("UNREACHABLE")
+                    && api.state("peek-b").equals("UNREACHABLE"));
+            assertThat(api.as(ApiKeys.READER).get("/api/v1/status/targets/peek-db").then().extract().jsonPath()
+                    .getString("ownState")).as("early checks are no threshold steps").isEqualTo("UP");
+            assertThat(Events.changes(redis, "peek-db")).containsExactly("UNKNOWN->UP");
+            assertThat(Events.changes(redis, "peek-a")).doesNotContain("UP->DOWN");
+        } finally {
+            for (String t : List.of("peek-a", "peek-b", "peek-db")) {
+                api.deleteTarget(t);
+            }
+        }
+    }
+
+    @Test
     void aMaintenanceWindowMutesTransitionsUntilItEnds() {
         try (Stub stub = new Stub()) {
             api.createTarget(Api.http("mw-api", stub.url("/mw"), 300));

@@ -66,6 +66,49 @@ class TargetApiTest {
     }
 
     @Test
+    void secretsAreShownToAdminsOnlyAndNeverOnThePublicPage() {
+        try (Stub stub = new Stub()) {
+            stub.answer("/secret", 200, "{\"status\":\"orders-db.internal:5432 unreachable\"}", 0);
+            String port = stub.url("").replaceAll(".*:", "");
+            Map<String, Object> t = Api.http("secret-api", "http://ops:s3cretpw@127.0.0.1:" + port
+                    + "/secret?token=tok3n", 10_000);
+            t.put("headers", Map.of("Authorization", "Bearer b3arer", "X-Api-Key", "k3y"));
+            t.put("method", "POST");
+            t.put("body", "{\"password\":\"b0dy\"}");
+            t.put("conditions", List.of("[BODY].status == UP"));
+            t.put("intervalMs", 1000);
+            api.createTarget(t);
+            for (String key : List.of(ApiKeys.READER, ApiKeys.WRITER)) {
+                for (String path : List.of("/api/v1/targets", "/api/v1/targets/secret-api")) {
+                    String shown = api.as(key).get(path).then().statusCode(200).extract().asString();
+                    assertThat(shown).as(key + " " + path).contains("secret-api")
+                            .doesNotContain("s3cretpw", "tok3n", "b3arer", "k3y", "b0dy")
+                            .contains("http://<secret>@127.0.0.1:" + port + "/secret?token=<secret>");
+                }
+            }
+            api.as(ApiKeys.READER).get("/api/v1/targets/secret-api").then()
+                    .body("headers.Authorization", equalTo("<secret>")).body("body", equalTo("<secret>"));
+            // The admin reads back what it saved (a PUT replaces the whole target).
+            api.as(ApiKeys.ADMIN).get("/api/v1/targets/secret-api").then().statusCode(200)
+                    .body("url", containsString("ops:s3cretpw@")).body("headers.Authorization", equalTo("Bearer b3arer"))
+                    .body("body", containsString("b0dy"));
+
+            // The check fails on a body that names an internal host: readers see it, the public page does not.
+            Await.until("DOWN with the body in its reason", 15_000, () -> api.as(ApiKeys.READER)
+                    .get("/api/v1/status/targets/secret-api").then().extract().jsonPath().getString("reason")
+                    .contains("orders-db.internal"));
+            Await.until("the page shows the failure", 15_000, () -> given().get("/api/v1/page").then().extract()
+                    .asString().contains("[BODY].status == UP (got <hidden>)"));
+            String page = given().get("/api/v1/page").then().statusCode(200).extract().asString();
+            assertThat(page).doesNotContain("orders-db.internal", "s3cretpw", "tok3n", "b3arer");
+            assertThat(given().get("/api/v1/badges/secret-api").then().statusCode(200).extract().asString())
+                    .doesNotContain("orders-db.internal");
+        } finally {
+            api.deleteTarget("secret-api");
+        }
+    }
+
+    @Test
     void badInputIsA400NamingTheField() {
         Map<String, Object> t = Api.http("bad-api", "http://127.0.0.1:9/", 10_000);
         t.put("conditions", List.of("[STATUS] == 200", "[STATUS] =! 200"));
@@ -172,6 +215,45 @@ class TargetApiTest {
         retention.purgeNow();
         assertThat(results.history("purge-me", 0, now + 1, 10)).extracting(CheckResult::outcome)
                 .containsExactly(State.DOWN);
+    }
+
+    @Test
+    void uptimeIsAggregatedOverTheWindowsThatExist() {
+        api.createTarget(Api.http("uptime-api", "http://127.0.0.1:9/", 60_000));
+        try {
+            long now = System.currentTimeMillis();
+            // 10 counted results in the last hour: latencies 1..10 ms, 2 of them DOWN; plus one UNREACHABLE and one
+            // in maintenance (left out), one 2 h old, and one 8 days old (past the 7 d the results are kept).
+            for (int i = 1; i <= 10; i++) {
+                results.add(new CheckResult("uptime-api", "default", now - i * 60_000L, i <= 2 ? State.DOWN : State.UP,
+                        i, null, false, false));
+            }
+            results.add(new CheckResult("uptime-api", "default", now - 30_000, State.DOWN, 900, "x", true, false));
+            results.add(new CheckResult("uptime-api", "default", now - 40_000, State.DOWN, 900, "x", false, true));
+            results.add(new CheckResult("uptime-api", "default", now - 7_200_000, State.UP, 50, null, false, false));
+            results.add(new CheckResult("uptime-api", "default", now - 8L * 86_400_000, State.DOWN, 70, "x", false, false));
+            results.flush();
+            io.restassured.path.json.JsonPath uptime = api.as(ApiKeys.READER).get("/api/v1/targets/uptime-api/uptime")
+                    .then().statusCode(200).extract().jsonPath();
+            assertThat(uptime.getList("window")).containsExactly("1h", "24h", "7d");
+            assertThat(uptime.getLong("[0].checks")).isEqualTo(12);
+            assertThat(uptime.getLong("[0].counted")).isEqualTo(10);
+            assertThat(uptime.getDouble("[0].uptimePercent")).isEqualTo(80.0);
+            assertThat(uptime.getLong("[0].p50Ms")).isEqualTo(5);
+            assertThat(uptime.getLong("[0].p95Ms")).isEqualTo(10);
+            assertThat(uptime.getLong("[1].counted")).isEqualTo(11);
+            assertThat(uptime.getLong("[1].p99Ms")).isEqualTo(50);
+            // "30d" of results kept 7 days does not exist: a 400 listing the windows that do.
+            api.as(ApiKeys.READER).queryParam("window", "30d").get("/api/v1/targets/uptime-api/uptime").then()
+                    .statusCode(400).contentType(containsString("application/problem+json"))
+                    .body("errors[0].field", equalTo("window")).body("detail", containsString("15m, 1h, 6h, 24h, 7d"));
+            api.as(ApiKeys.READER).queryParam("window", "30d").get("/api/v1/targets/uptime-api/history").then()
+                    .statusCode(400);
+            // Transitions are kept 90 days: their 30-day window exists.
+            api.as(ApiKeys.READER).queryParam("window", "30d").get("/api/v1/transitions").then().statusCode(200);
+        } finally {
+            api.deleteTarget("uptime-api");
+        }
     }
 
     @Test

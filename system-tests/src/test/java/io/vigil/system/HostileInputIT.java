@@ -26,12 +26,14 @@ import io.vigil.testing.ServiceProcess;
 /**
  * Malformed and hostile requests across every operation of every service's OpenAPI document
  * ({@code -Dvigil.hostile.requests}, 10,000 by default; bench/faults/run.sh sends more). Bad input must get a 4xx
- * problem+json, never a 5xx; nothing a service accepted may be lost; no header may be injected into a response; and
- * every service must still be ready afterwards.
+ * problem+json, never a 5xx; nothing a service accepted may be lost; no header may be injected into a response; no
+ * request may take longer than {@code -Dvigil.hostile.max-request-ms} (3 s, measured per request: a regex, a body or
+ * a parameter that pins a thread shows here); and every service must still be ready afterwards.
  */
 class HostileInputIT {
 
     private static final int REQUESTS = Integer.getInteger("vigil.hostile.requests", 10_000);
+    private static final long MAX_REQUEST_MS = Long.getLong("vigil.hostile.max-request-ms", 3_000);
 
     static Suite suite;
 
@@ -78,7 +80,11 @@ class HostileInputIT {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> sent = new ArrayList<>();
         for (HostileRequests.Request request : requests) {
-            sent.add(pool.submit(() -> report.record(request, send(service, request))));
+            sent.add(pool.submit(() -> {
+                long start = System.nanoTime();
+                RawHttp.Response response = send(service, request);
+                report.record(request, response, (System.nanoTime() - start) / 1_000_000);
+            }));
         }
         for (Future<?> f : sent) {
             f.get();
@@ -114,6 +120,8 @@ class HostileInputIT {
         final AtomicInteger rejected = new AtomicInteger();
         final AtomicInteger serverErrors = new AtomicInteger();
         final AtomicInteger lost = new AtomicInteger();
+        final AtomicInteger slow = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong slowestMs = new java.util.concurrent.atomic.AtomicLong();
         final ConcurrentLinkedQueue<String> created = new ConcurrentLinkedQueue<>();
         final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -122,10 +130,15 @@ class HostileInputIT {
             this.operations = operations;
         }
 
-        void record(HostileRequests.Request request, RawHttp.Response response) {
+        void record(HostileRequests.Request request, RawHttp.Response response, long elapsedMs) {
             total.incrementAndGet();
             int status = response.status();
             String what = service + ": " + request.operation() + " [" + request.kind() + "] -> " + status;
+            slowestMs.accumulateAndGet(elapsedMs, Math::max);
+            if (elapsedMs > MAX_REQUEST_MS) {
+                slow.incrementAndGet();
+                failures.add(what + " took " + elapsedMs + " ms (limit " + MAX_REQUEST_MS + " ms)");
+            }
             if (status < 0 || status >= 500) {
                 serverErrors.incrementAndGet();
                 failures.add(what + " " + abbreviate(response.body()));
@@ -149,8 +162,9 @@ class HostileInputIT {
 
         String line() {
             return String.format("hostile %-15s %6d requests over %3d operations: accepted %d, accepted-then-lost %d,"
-                    + " rejected 4xx %d, 5xx %d", service, total.get(), operations, accepted.get(), lost.get(),
-                    rejected.get(), serverErrors.get());
+                    + " rejected 4xx %d, 5xx %d, slower than %d ms %d (slowest %d ms)", service, total.get(), operations,
+                    accepted.get(), lost.get(), rejected.get(), serverErrors.get(), MAX_REQUEST_MS, slow.get(),
+                    slowestMs.get());
         }
 
         private static String abbreviate(String body) {

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.vigil.common.problem.ProblemException;
+import io.vigil.health.config.HealthConfig;
 import io.vigil.health.domain.FleetStatus;
 import io.vigil.health.domain.Incident;
 import io.vigil.health.domain.Maintenance;
@@ -29,7 +30,8 @@ import io.vigil.health.store.StateStore;
 /**
  * What the public status page ({@code /}) and README badges read: no API key, like the probes. The page's JSON is
  * computed at most every two seconds, whatever the number of open pages, from Redis only (states, hourly counters and
- * recent latencies in two pipelined round trips), so it stays cheap with thousands of targets.
+ * recent latencies in two pipelined round trips), so it stays cheap with thousands of targets. Reasons and errors
+ * lose response-body excerpts and host names ({@link PublicText}) unless {@code vigil.health.page.show-details}.
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -66,16 +68,18 @@ public class PublicResource {
     private final IncidentStore incidents;
     private final MaintenanceCalendar calendar;
     private final ResourceMonitor resources;
+    private final boolean showDetails;
     private volatile Page cached;
     private volatile long cachedAt;
 
     public PublicResource(CheckScheduler scheduler, StateStore states, IncidentStore incidents,
-            MaintenanceCalendar calendar, ResourceMonitor resources) {
+            MaintenanceCalendar calendar, ResourceMonitor resources, HealthConfig config) {
         this.scheduler = scheduler;
         this.states = states;
         this.incidents = incidents;
         this.calendar = calendar;
         this.resources = resources;
+        this.showDetails = config.page().showDetails();
     }
 
     @GET
@@ -167,10 +171,15 @@ public class PublicResource {
             bars.add(new Bar(Instant.ofEpochMilli(start).toString(), counted == 0 ? null : 100.0 * up / counted,
                     worst == null ? null : State.valueOf(worst)));
         }
-        return new PageTarget(e.target().name(), e.effective(), e.reason(), e.blockedBy(), e.maintenance(),
-                TargetStatus.iso(e.own().checkedAt()), e.own().latencyMs(), e.own().lastError(),
+        return new PageTarget(e.target().name(), e.effective(), shown(e.reason()), e.blockedBy(), e.maintenance(),
+                TargetStatus.iso(e.own().checkedAt()), e.own().latencyMs(), shown(e.own().lastError()),
                 TargetStatus.iso(e.own().lastErrorAt()), allCounted == 0 ? null : 100.0 * allUp / allCounted, bars,
                 recent.latencies());
+    }
+
+    /** Reasons and errors as the public may see them (no body excerpts, no host names) unless configured. */
+    private String shown(String text) {
+        return showDetails ? text : PublicText.reason(text);
     }
 
     private static long number(String s) {

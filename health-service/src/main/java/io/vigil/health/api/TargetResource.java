@@ -20,8 +20,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.vigil.common.problem.ProblemException;
 import io.vigil.common.security.Roles;
+import io.vigil.health.config.HealthConfig;
 import io.vigil.health.domain.CheckResult;
 import io.vigil.health.domain.Target;
 import io.vigil.health.domain.TargetSpec;
@@ -38,17 +40,29 @@ public class TargetResource {
 
     private final TargetRegistry registry;
     private final ResultStore results;
+    private final SecurityIdentity identity;
+    /** How long results are kept: longer windows of history and uptime do not exist (a 400 lists those that do). */
+    private final long keptMs;
 
-    public TargetResource(TargetRegistry registry, ResultStore results) {
+    public TargetResource(TargetRegistry registry, ResultStore results, SecurityIdentity identity,
+            HealthConfig config) {
         this.registry = registry;
         this.results = results;
+        this.identity = identity;
+        this.keptMs = config.retention().results().toMillis();
+    }
+
+    /** Secrets (URL credentials, header values, bodies) are shown to admins only. */
+    private TargetView view(Target t) {
+        return TargetView.of(t, identity.hasRole(Roles.ADMIN));
     }
 
     @GET
     @RolesAllowed(Roles.READER)
-    @Operation(summary = "Every target, with its source (config, service or api)")
+    @Operation(summary = "Every target, with its source (config, service or api)",
+            description = "Below admin, URL credentials and query values, header values and bodies are <secret>.")
     public List<TargetView> list() {
-        return registry.all().stream().sorted(Comparator.comparing(Target::name)).map(TargetView::of).toList();
+        return registry.all().stream().sorted(Comparator.comparing(Target::name)).map(this::view).toList();
     }
 
     @GET
@@ -56,7 +70,7 @@ public class TargetResource {
     @RolesAllowed(Roles.READER)
     @Operation(summary = "One target")
     public TargetView get(@PathParam("name") String name) {
-        return TargetView.of(target(name));
+        return view(target(name));
     }
 
     @POST
@@ -70,7 +84,7 @@ public class TargetResource {
             throw ProblemException.conflict("target " + spec.name() + " exists; PUT /api/v1/targets/" + spec.name()
                     + " changes it");
         }
-        return RestResponse.status(RestResponse.Status.CREATED, TargetView.of(registry.save(spec)));
+        return RestResponse.status(RestResponse.Status.CREATED, view(registry.save(spec)));
     }
 
     @PUT
@@ -86,7 +100,7 @@ public class TargetResource {
         }
         boolean existed = registry.get(name) != null;
         Target saved = registry.save(spec.withName(name));
-        return RestResponse.status(existed ? RestResponse.Status.OK : RestResponse.Status.CREATED, TargetView.of(saved));
+        return RestResponse.status(existed ? RestResponse.Status.OK : RestResponse.Status.CREATED, view(saved));
     }
 
     @DELETE
@@ -106,7 +120,7 @@ public class TargetResource {
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("cursor") String cursor,
             @QueryParam("limit") @DefaultValue("100") int limit) {
         target(name);
-        Windows w = Windows.parse(window, from, to, "24h");
+        Windows w = Windows.parse(window, from, to, "24h", keptMs);
         int n = Windows.limit(limit);
         return Page.of(results.history(name, w.from(), Page.before(cursor, w.to()), n), n, CheckResult::checkedAt);
     }
@@ -114,19 +128,15 @@ public class TargetResource {
     @GET
     @Path("/{name}/uptime")
     @RolesAllowed(Roles.READER)
-    @Operation(summary = "Uptime % and response-time p50/p95/p99 over 1h, 24h, 7d and 30d (or one window=)",
+    @Operation(summary = "Uptime % and response-time p50/p95/p99 over 1h, 24h, 7d and 30d (or one window=), those results are kept for",
             description = "Results while a parent was DOWN (UNREACHABLE) or in maintenance are left out of uptime.")
     public List<UptimeStats> uptime(@PathParam("name") String name, @QueryParam("window") String window) {
         target(name);
-        List<String> windows = window == null ? List.of("1h", "24h", "7d", "30d") : List.of(window);
+        List<String> windows = window == null
+                ? Windows.available(keptMs).stream().filter(w -> !w.equals("15m") && !w.equals("6h")).toList()
+                : List.of(window);
         long now = System.currentTimeMillis();
-        return windows.stream().map(w -> {
-            Long length = Windows.NAMED.get(w);
-            if (length == null) {
-                throw ProblemException.invalid("window", "one of 1h, 24h, 7d, 30d");
-            }
-            return results.stats(name, w, length, now);
-        }).toList();
+        return windows.stream().map(w -> results.stats(name, w, Windows.length(w, keptMs), now)).toList();
     }
 
     private Target target(String name) {

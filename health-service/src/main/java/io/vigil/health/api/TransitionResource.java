@@ -12,6 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.vigil.common.security.Roles;
+import io.vigil.health.config.HealthConfig;
 import io.vigil.health.store.ResultStore;
 import io.vigil.health.store.ResultStore.StoredTransition;
 
@@ -22,9 +23,11 @@ import io.vigil.health.store.ResultStore.StoredTransition;
 public class TransitionResource {
 
     private final ResultStore results;
+    private final long keptMs;
 
-    public TransitionResource(ResultStore results) {
+    public TransitionResource(ResultStore results, HealthConfig config) {
         this.results = results;
+        this.keptMs = config.retention().transitions().toMillis();
     }
 
     @GET
@@ -33,7 +36,7 @@ public class TransitionResource {
     public Page<StoredTransition> list(@QueryParam("window") String window, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("target") String target, @QueryParam("cursor") String cursor,
             @QueryParam("limit") @DefaultValue("500") int limit) {
-        Windows w = Windows.parse(window, from, to, "24h");
+        Windows w = Windows.parse(window, from, to, "24h", keptMs);
         int n = Windows.limit(limit);
         return Page.of(results.transitions(w.from(), Page.before(cursor, w.to()), target, n), n,
                 t -> java.time.Instant.parse(t.checkedAt()).toEpochMilli());

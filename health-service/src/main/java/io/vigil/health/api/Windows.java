@@ -2,17 +2,48 @@ package io.vigil.health.api;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.vigil.common.problem.ProblemException;
 
-/** Query windows: {@code window=1h|24h|7d|30d} (the default given), or ISO-8601 {@code from}/{@code to}. */
+/**
+ * Query windows: {@code window=15m|1h|6h|24h|7d|30d} (the default given), or ISO-8601 {@code from}/{@code to}. Only
+ * windows the data is kept for exist: with results kept 7 days, {@code 30d} of results is a 400 listing the windows
+ * there are, never a "30 days" that silently covers 7.
+ */
 record Windows(String label, long from, long to) {
 
-    static final Map<String, Long> NAMED = Map.of("15m", 900_000L, "1h", 3_600_000L, "6h", 21_600_000L,
-            "24h", 86_400_000L, "7d", 604_800_000L, "30d", 2_592_000_000L);
+    static final Map<String, Long> NAMED = named();
 
-    static Windows parse(String window, String from, String to, String fallback) {
+    private static Map<String, Long> named() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("15m", 900_000L);
+        m.put("1h", 3_600_000L);
+        m.put("6h", 21_600_000L);
+        m.put("24h", 86_400_000L);
+        m.put("7d", 604_800_000L);
+        m.put("30d", 2_592_000_000L);
+        return m;
+    }
+
+    /** The named windows not longer than the data is kept ({@code keptMs}), shortest first. */
+    static List<String> available(long keptMs) {
+        return NAMED.entrySet().stream().filter(e -> e.getValue() <= keptMs).map(Map.Entry::getKey).toList();
+    }
+
+    /** The length of a named window, or a 400 listing the windows there are. */
+    static long length(String window, long keptMs) {
+        Long length = NAMED.get(window);
+        if (length == null || length > keptMs) {
+            throw ProblemException.invalid("window", "one of " + String.join(", ", available(keptMs))
+                    + " (data is kept " + java.time.Duration.ofMillis(keptMs).toDays() + "d)");
+        }
+        return length;
+    }
+
+    static Windows parse(String window, String from, String to, String fallback, long keptMs) {
         long now = System.currentTimeMillis();
         if (from != null || to != null) {
             long f = from == null ? now - NAMED.get(fallback) : instant("from", from);
@@ -23,10 +54,7 @@ record Windows(String label, long from, long to) {
             return new Windows("custom", f, t);
         }
         String w = window == null ? fallback : window;
-        Long length = NAMED.get(w);
-        if (length == null) {
-            throw ProblemException.invalid("window", "one of 15m, 1h, 6h, 24h, 7d, 30d");
-        }
+        long length = length(w, keptMs);
         return new Windows(w, now - length, now + 1);
     }
 

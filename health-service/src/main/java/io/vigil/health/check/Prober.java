@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +35,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
@@ -42,6 +45,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
+import io.vigil.common.redact.Redact;
 import io.vigil.health.config.HealthConfig;
 import io.vigil.health.domain.Observation;
 import io.vigil.health.domain.Target;
@@ -57,7 +61,6 @@ import io.vigil.health.domain.TargetType;
 @ApplicationScoped
 public class Prober {
 
-    private static final int MAX_BODY = 64 * 1024;
     private static final TypeLiteral<Uni<Observation>> UNI_OBSERVATION = new TypeLiteral<>() {
     };
 
@@ -139,8 +142,11 @@ public class Prober {
 
     private Uni<Observation> probe(Target target) {
         long start = System.nanoTime();
+        if (target.type() == TargetType.HTTP || target.type() == TargetType.SERVICE) {
+            return http(target, start);
+        }
         Future<Observation> f = switch (target.type()) {
-            case HTTP, SERVICE -> http(target, start);
+            case HTTP, SERVICE -> throw new IllegalStateException("checked above");
             case TCP -> tcp.connect(target.port(), target.host()).map(socket -> {
                 socket.close();
                 return Observation.connected(elapsedMs(start));
@@ -170,7 +176,13 @@ public class Prober {
         return Uni.createFrom().completionStage(f.toCompletionStage());
     }
 
-    private Future<Observation> http(Target target, long start) {
+    /**
+     * One HTTP check, bounded: at most {@code probe.max-body-kib} of the body is read (beyond it the request is reset
+     * rather than downloaded: an endless body costs nothing), and a check that has not finished at its timeout, or
+     * that is cancelled (the guard's timeout), resets its request, so a target that trickles its answer holds no
+     * connection afterwards.
+     */
+    private Uni<Observation> http(Target target, long start) {
         String url = target.spec().url();
         if (target.type() == TargetType.SERVICE) {
             url = readinessUrl(url);
@@ -180,12 +192,76 @@ public class Prober {
                 .setFollowRedirects(target.spec().followRedirects())
                 .setIdleTimeout(target.timeoutMs()).setConnectTimeout(target.timeoutMs());
         target.spec().headers().forEach(options::addHeader);
-        boolean needsBody = target.needsBody();
+        boolean keepBody = target.needsBody();
+        int maxBody = config.probe().maxBodyKib() * 1024;
         String body = target.spec().body();
-        return http.request(options)
-                .compose(req -> body == null ? req.send() : req.send(body))
-                .compose(resp -> resp.body().map(buf -> new Observation(resp.statusCode(), elapsedMs(start),
-                        needsBody ? text(buf) : null, true, null, null)));
+        return Uni.createFrom().<Observation>emitter(em -> {
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicReference<HttpClientRequest> request = new AtomicReference<>();
+            Runnable reset = () -> {
+                HttpClientRequest r = request.get();
+                if (r != null) {
+                    r.reset();
+                }
+            };
+            long timer = vertx.setTimer(target.timeoutMs(), id -> {
+                if (done.compareAndSet(false, true)) {
+                    reset.run();
+                    em.fail(new TimeoutException("timeout"));
+                }
+            });
+            em.onTermination(() -> {
+                vertx.cancelTimer(timer);
+                if (done.compareAndSet(false, true)) {
+                    reset.run(); // cancelled (the guard timed out first)
+                }
+            });
+            http.request(options).onFailure(em::fail).onSuccess(req -> {
+                request.set(req);
+                if (done.get()) {
+                    req.reset();
+                    return;
+                }
+                req.response().onFailure(em::fail).onSuccess(resp -> {
+                    Buffer kept = Buffer.buffer();
+                    int[] read = { 0 };
+                    Runnable finish = () -> {
+                        if (done.compareAndSet(false, true)) {
+                            vertx.cancelTimer(timer);
+                            em.complete(new Observation(resp.statusCode(), elapsedMs(start),
+                                    keepBody ? kept.toString() : null, true, null, null));
+                        }
+                    };
+                    resp.exceptionHandler(e -> {
+                        if (done.compareAndSet(false, true)) {
+                            em.fail(e);
+                        }
+                    });
+                    resp.handler(chunk -> {
+                        if (done.get()) {
+                            return;
+                        }
+                        int room = maxBody - read[0];
+                        int take = Math.min(room, chunk.length());
+                        read[0] += take;
+                        if (keepBody) {
+                            kept.appendBuffer(chunk, 0, take);
+                        }
+                        if (read[0] >= maxBody) {
+                            // Enough: the rest is not downloaded, and the connection it was on is not reused.
+                            finish.run();
+                            req.reset();
+                        }
+                    });
+                    resp.endHandler(v -> finish.run());
+                });
+                if (body == null) {
+                    req.end();
+                } else {
+                    req.end(body);
+                }
+            });
+        });
     }
 
     /** A service's base URL, or its readiness URL itself. */
@@ -208,11 +284,6 @@ public class Prober {
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(target.timeoutMs(), TimeUnit.MILLISECONDS))
                 .applyToSocketSettings(s -> s.connectTimeout((int) target.timeoutMs(), TimeUnit.MILLISECONDS))
                 .build()));
-    }
-
-    private static String text(Buffer buf) {
-        int n = Math.min(buf.length(), MAX_BODY);
-        return buf.getString(0, n);
     }
 
     static long elapsedMs(long startNanos) {
@@ -238,6 +309,8 @@ public class Prober {
             return "connection refused";
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        // A driver's message may quote the URL it was given, credentials included.
+        message = Redact.credentialsIn(message);
         return message.length() > 200 ? message.substring(0, 200) : message;
     }
 

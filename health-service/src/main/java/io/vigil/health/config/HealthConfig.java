@@ -31,6 +31,27 @@ public interface HealthConfig {
     /** Heap, CPU and disk of this service: DEGRADED above warning, CRITICAL above critical. */
     Resources resources();
 
+    /** The public status page and badges. */
+    Page page();
+
+    /** The checks themselves. */
+    Probe probe();
+
+    interface Page {
+        /**
+         * Show the reasons and errors of failing checks on the public page as they are: they may carry response-body
+         * excerpts and internal host names. Off: only conditions, numbers and the kind of error are shown.
+         */
+        @WithDefault("false")
+        boolean showDetails();
+    }
+
+    interface Probe {
+        /** At most this much of a response body is read (KiB); the rest is not downloaded (the request is reset). */
+        @WithDefault("64")
+        int maxBodyKib();
+    }
+
     interface TargetConfig {
         /** http, redis, mongodb, tcp, tls or service. */
         String type();
@@ -133,6 +154,13 @@ public interface HealthConfig {
         /** How often the status snapshot (metrics, parents) is reloaded from Redis. */
         @WithDefault("2s")
         Duration snapshotInterval();
+
+        /**
+         * How long a reload of the targets and maintenance windows from MongoDB may take (in the background; the
+         * last good copy stays in use when it fails).
+         */
+        @WithDefault("5s")
+        Duration reloadTimeout();
 
         /** Circuit breaker: consecutive failed checks of a target before its checks pause. */
         @WithDefault("5")

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -45,7 +46,8 @@ import io.vigil.health.stream.TransitionEvents;
 @ApplicationScoped
 public class CheckScheduler {
 
-    private static final int MAX_PARENT_DEPTH = 8;
+    /** After a failed load of targets and windows from MongoDB, the next try waits this long. */
+    private static final long RELOAD_RETRY_MS = 2_000;
 
     private final TargetRegistry registry;
     private final MaintenanceCalendar calendar;
@@ -57,6 +59,10 @@ public class CheckScheduler {
     private final HealthConfig config;
     private final ExecutorService workers;
     private final ScheduledExecutorService ticker;
+    private final ExecutorService loader;
+    private final AtomicBoolean loading = new AtomicBoolean();
+    private volatile long lastReload;
+    private volatile long reloadRetryAt;
     private long lastResync;
     private long lastWarning;
 
@@ -76,6 +82,11 @@ public class CheckScheduler {
             t.setDaemon(true);
             return t;
         });
+        this.loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vigil-health-loader");
+            t.setDaemon(true);
+            return t;
+        });
         this.workers = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "vigil-health-results-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -92,16 +103,22 @@ public class CheckScheduler {
         ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Claims and starts the due checks. Only Redis is touched here: targets and maintenance windows are loaded from
+     * MongoDB on a thread of their own ({@link #reloadInBackground}), so a MongoDB outage never stops the claims;
+     * checks then run on the last good copy.
+     */
     void tick() {
         try {
-            if (registry.refreshIfChanged()) {
-                calendar.reload();
+            reloadInBackground();
+            if (!registry.loaded()) {
+                // Claiming before the first load would skip (and so lose for every replica) the checks of API targets.
+                return;
             }
             long now = System.currentTimeMillis();
             if (now - lastResync > config.schedule().snapshotInterval().toMillis() * 5) {
                 // A Redis that restarted without its data gets the schedule back within seconds.
                 registry.resync();
-                calendar.reload();
                 lastResync = now;
             }
             for (Claim claim : states.claimDue(config.schedule().claimBatch())) {
@@ -117,6 +134,34 @@ public class CheckScheduler {
             // A dead ticker would stop every check: log and keep the loop alive.
             Log.error("scheduling checks", e);
         }
+    }
+
+    /**
+     * Reloads targets and maintenance windows from MongoDB when the config version in Redis moved, and the windows
+     * periodically (another replica's window may have started), on the loader thread: one load at a time, retried
+     * {@link #RELOAD_RETRY_MS} after a failure, the previous copy kept meanwhile.
+     */
+    private void reloadInBackground() {
+        long now = System.currentTimeMillis();
+        boolean due = now - lastReload > config.schedule().snapshotInterval().toMillis() * 5;
+        if (now < reloadRetryAt || loading.get() || !(due || registry.changed())) {
+            return;
+        }
+        if (!loading.compareAndSet(false, true)) {
+            return;
+        }
+        loader.execute(() -> {
+            try {
+                registry.refreshIfChanged();
+                calendar.reload();
+                lastReload = System.currentTimeMillis();
+            } catch (RuntimeException e) {
+                reloadRetryAt = System.currentTimeMillis() + RELOAD_RETRY_MS;
+                warn("loading targets and maintenance windows from MongoDB (the last good copy stays in use)", e);
+            } finally {
+                loading.set(false);
+            }
+        });
     }
 
     /** Refreshes the per-target gauges from Redis (the same on every replica). */
@@ -148,18 +193,18 @@ public class CheckScheduler {
 
     private void recordSafely(Target target, Observation observation, long started) {
         try {
-            record(target, observation, started, 0);
+            record(target, observation, started);
         } catch (RuntimeException e) {
             warn("recording the result of " + target.name(), e);
         }
     }
 
     /** Applies one result; a failing child first makes sure its parents' states are not older than its check. */
-    State record(Target target, Observation observation, long started, int depth) {
+    State record(Target target, Observation observation, long started) {
         Verdict verdict = target.evaluate(observation);
         meters.checked(target.name(), observation.latencyMs(), verdict.outcome() == State.DOWN);
         boolean blocked = false;
-        if (!target.dependsOn().isEmpty() && depth < MAX_PARENT_DEPTH) {
+        if (!target.dependsOn().isEmpty()) {
             for (String parentName : target.dependsOn()) {
                 Target parent = registry.get(parentName);
                 if (parent == null) {
@@ -167,12 +212,13 @@ public class CheckScheduler {
                 }
                 TargetState ps = states.state(parentName);
                 if (verdict.outcome() != State.UP && (ps.checkedAt() == null || ps.checkedAt() < started)) {
-                    // The child failed: check the parent now, so the parent's DOWN (one incident) comes before any
-                    // DOWN of the child, whichever of the two the schedule happened to reach first.
-                    long parentStarted = System.currentTimeMillis();
+                    // The child failed: check the parent now, so a failing parent blocks the child (one incident)
+                    // whichever of the two the schedule happened to reach first. A peek: it does not count toward
+                    // the parent's thresholds, or ten failing children would make it DOWN ten times faster.
                     Observation po = prober.check(parent).await()
                             .atMost(Duration.ofMillis(parent.timeoutMs() + 5_000));
-                    record(parent, po, parentStarted, depth + 1);
+                    Verdict pv = parent.evaluate(po);
+                    states.peek(parent, pv.outcome(), pv.reason(), System.currentTimeMillis(), po.latencyMs());
                     ps = states.state(parentName);
                 }
                 blocked |= ps.blocksChildren();
@@ -198,12 +244,8 @@ public class CheckScheduler {
         events.publish(p.eventId(), t);
         states.ackTransition(target.name(), p.seq());
         meters.transition(p.to());
-        try {
-            // After the acknowledgement: a MongoDB outage must not make the event be published again.
-            results.saveTransition(p.eventId(), t, p.checkedAt());
-        } catch (RuntimeException e) {
-            warn("storing the transition of " + target.name() + " (published)", e);
-        }
+        // After the acknowledgement, and buffered: a MongoDB outage neither republishes the event nor blocks here.
+        results.addTransition(p.eventId(), t, p.checkedAt());
         Log.infof("%s: %s -> %s (%s)", target.name(), p.from(), p.to(), reason);
     }
 
@@ -218,6 +260,7 @@ public class CheckScheduler {
     @PreDestroy
     void stop() {
         ticker.shutdownNow();
+        loader.shutdownNow();
         workers.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);

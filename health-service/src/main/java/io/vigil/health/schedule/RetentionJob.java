@@ -34,7 +34,7 @@ public class RetentionJob {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void flush() {
         try {
-            while (results.flush() == 5000) {
+            while (results.flush() == ResultStore.BATCH) {
                 // drain a backlog in batches
             }
         } catch (RuntimeException e) {

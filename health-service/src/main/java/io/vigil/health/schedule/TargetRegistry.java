@@ -39,7 +39,7 @@ public class TargetRegistry {
     private final Map<String, Target> fixed;
     private volatile Map<String, Target> targets = Map.of();
     private volatile boolean loaded;
-    private long version = -1;
+    private volatile long version = -1;
 
     public TargetRegistry(HealthConfig config, TargetRepository repository, StateStore states, ResultStore results,
             Prober prober) {
@@ -97,6 +97,11 @@ public class TargetRegistry {
         return Optional.ofNullable(targets.get(name));
     }
 
+    /** Whether the API targets changed since the last load (a Redis read: cheap enough for every tick). */
+    public boolean changed() {
+        return !loaded || states.configVersion() != version;
+    }
+
     /** Reloads when another replica (or this one) changed the API targets; the first call loads. */
     public synchronized boolean refreshIfChanged() {
         long current = states.configVersion();
@@ -104,7 +109,7 @@ public class TargetRegistry {
             return false;
         }
         Map<String, Target> next = new LinkedHashMap<>(fixed);
-        for (TargetSpec spec : repository.all()) {
+        for (TargetSpec spec : repository.all(config.schedule().reloadTimeout())) {
             if (next.containsKey(spec.name())) {
                 continue;
             }

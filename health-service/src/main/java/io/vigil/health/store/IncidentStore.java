@@ -1,9 +1,11 @@
 package io.vigil.health.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -76,6 +78,16 @@ public class IncidentStore {
         List<Maintenance> out = new ArrayList<>();
         for (Document d : maintenance().find(Filters.gt("endMs", endsAfterMs)).sort(Sorts.descending("sortMs"))
                 .limit(limit)) {
+            out.add(JsonDocuments.fromDocument(d, Maintenance.class));
+        }
+        return out;
+    }
+
+    /** The windows not ended at {@code nowMs}; fails after {@code timeout} (server selection included). */
+    public List<Maintenance> openMaintenance(long nowMs, Duration timeout) {
+        List<Maintenance> out = new ArrayList<>();
+        for (Document d : maintenance().withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .find(Filters.gt("endMs", nowMs)).sort(Sorts.descending("sortMs")).limit(1000)) {
             out.add(JsonDocuments.fromDocument(d, Maintenance.class));
         }
         return out;

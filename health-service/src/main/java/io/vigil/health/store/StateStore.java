@@ -89,12 +89,25 @@ public class StateStore {
 
     public Applied apply(Target target, State outcome, String reason, long checkedAt, long latencyMs, boolean blocked,
             boolean muted) {
+        return apply(target, outcome, reason, checkedAt, latencyMs, blocked, muted, false);
+    }
+
+    /**
+     * Records a parent's early check made for a failing child: what it saw blocks the children, but it counts
+     * neither toward the parent's thresholds nor its uptime (see {@code apply-result.lua}, ARGV[12]).
+     */
+    public void peek(Target target, State outcome, String reason, long checkedAt, long latencyMs) {
+        apply(target, outcome, reason, checkedAt, latencyMs, false, false, true);
+    }
+
+    private Applied apply(Target target, State outcome, String reason, long checkedAt, long latencyMs,
+            boolean blocked, boolean muted, boolean peek) {
         long hour = checkedAt - checkedAt % HOUR_MS;
         Response r = APPLY_RESULT.run(reactive, List.of(RedisKeys.state(target.name()), RedisKeys.hours(target.name()),
                 RedisKeys.recent(target.name())), List.of(outcome.name(),
                 Integer.toString(target.spec().failureThreshold()), Integer.toString(target.spec().successThreshold()),
                 reason == null ? "" : reason, Long.toString(checkedAt), Long.toString(latencyMs), blocked ? "1" : "0",
-                muted ? "1" : "0", UUID.randomUUID().toString(), Long.toString(PUBLISH_LEASE_MS), Long.toString(hour)))
+                muted ? "1" : "0", UUID.randomUUID().toString(), Long.toString(PUBLISH_LEASE_MS), Long.toString(hour), peek ? "1" : "0"))
                 .await().atMost(TIMEOUT);
         State state = State.valueOf(r.get(0).toString());
         String seq = r.get(2).toString();

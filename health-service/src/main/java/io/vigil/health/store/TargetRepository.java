@@ -1,7 +1,9 @@
 package io.vigil.health.store;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,9 +29,10 @@ public class TargetRepository {
         this.database = database;
     }
 
-    public List<TargetSpec> all() {
+    /** Every stored target; fails after {@code timeout} (server selection included) rather than waiting longer. */
+    public List<TargetSpec> all(Duration timeout) {
         List<TargetSpec> out = new ArrayList<>();
-        for (Document d : collection().find()) {
+        for (Document d : collection().withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).find()) {
             out.add(JsonDocuments.fromDocument(d, TargetSpec.class));
         }
         return out;
