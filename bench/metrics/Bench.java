@@ -47,6 +47,12 @@ public class Bench {
 
         double baseline = hdrBaseline();
         System.out.printf("baseline  in-process HdrHistogram recordValue: %,.0f records/s%n", baseline);
+        if (Boolean.getBoolean("query.only")) {
+            seed24h();
+            double[] q = queryLatency(queries);
+            System.out.printf("query     24h endpoint table, 200 endpoints: p50 %.1f ms  p99 %.1f ms%n", q[0], q[1]);
+            return;
+        }
 
         double rest = restIngest(restSeconds);
         System.out.printf("ingest    REST batches (1000/batch, %d in flight): %,.0f samples/s  ratio %.4f  goal 200,000/s %s%n",

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # metrics-service benchmark: one command, prints each figure and its ratio to the in-process HdrHistogram record rate.
-# Usage: bench/metrics/run.sh   (env: STREAM_SAMPLES, REST_SECONDS, QUERIES)
+# Usage: bench/metrics/run.sh   (env: STREAM_SAMPLES, REST_SECONDS, QUERIES; QUERY_ONLY=true seeds 24 h and runs only
+# the query figure; METRICS_JAR measures another build, e.g. a copy of the previous one, in the same conditions)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-JAR="$ROOT/metrics-service/target/quarkus-app/quarkus-run.jar"
+JAR="${METRICS_JAR:-$ROOT/metrics-service/target/quarkus-app/quarkus-run.jar}"
 HDR="$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar"
 
 if [[ ! -f "$JAR" ]]; then
@@ -43,4 +44,4 @@ curl -fs "http://127.0.0.1:$HTTP_PORT/q/health/ready" >/dev/null || { echo "serv
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), java $(java -version 2>&1 | head -1)"
 java -Xmx2g -cp "$HDR" -Dstream.samples="${STREAM_SAMPLES:-3000000}" -Drest.seconds="${REST_SECONDS:-15}" \
-  -Dqueries="${QUERIES:-200}" "$ROOT/bench/metrics/Bench.java" "http://127.0.0.1:$HTTP_PORT" "$REDIS_PORT"
+  -Dqueries="${QUERIES:-200}" -Dquery.only="${QUERY_ONLY:-false}" "$ROOT/bench/metrics/Bench.java" "http://127.0.0.1:$HTTP_PORT" "$REDIS_PORT"

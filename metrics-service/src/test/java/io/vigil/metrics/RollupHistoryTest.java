@@ -8,9 +8,11 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import jakarta.inject.Inject;
 
@@ -22,10 +24,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import io.vigil.metrics.api.EndpointStats;
+import io.vigil.metrics.domain.EndpointAggregate;
 import io.vigil.metrics.domain.Resolution;
 import io.vigil.metrics.domain.Rollup;
 import io.vigil.metrics.domain.SeriesKey;
+import io.vigil.metrics.domain.SeriesKey.EndpointKey;
+import io.vigil.metrics.domain.Window;
 import io.vigil.metrics.store.RedisKeys;
+import io.vigil.metrics.store.Reports;
+import io.vigil.metrics.store.RollupQueries;
 import io.vigil.metrics.store.RollupStore;
 import io.vigil.testing.ApiKeys;
 import io.vigil.testing.RedisServerResource;
@@ -48,6 +56,10 @@ class RollupHistoryTest {
     RedisDataSource redis;
     @Inject
     RollupStore store;
+    @Inject
+    Reports reports;
+    @Inject
+    RollupQueries queries;
 
     @Test
     void closedHistoryIsReadFromMongoEvenWhenRedisForgetsWhatIsClosed() {
@@ -127,6 +139,50 @@ class RollupHistoryTest {
         given().header("Authorization", ApiKeys.READER).queryParam("service", "m4-old").queryParam("step", "10s")
                 .queryParam("from", iso(t0)).queryParam("to", iso(t0 + 600)).get("/api/v1/metrics/series")
                 .then().statusCode(400).body("errors[0].field", org.hamcrest.Matchers.equalTo("step"));
+    }
+
+    @Test
+    void theCachedMergeOfClosedHoursAnswersExactlyAsMergingEveryRollupOneByOne() {
+        // Four closed hours and the open one; two endpoints, three status classes, durations with fractions (so the
+        // sums' order of addition would show in the last bit).
+        long hour = Instant.now().getEpochSecond() / 3600 * 3600;
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int h = 1; h <= 4; h++) {
+            for (int i = 0; i < 60; i++) {
+                batch.add(MetricsApiTest.sample("m5-svc", i % 2 == 0 ? "/a" : "/b", "GET", new int[] { 200, 404, 503 }[i % 3],
+                        1.37 * i + h / 7.0, Instant.ofEpochSecond(hour - h * 3600 + 60 * i)));
+            }
+        }
+        batch.add(MetricsApiTest.sample("m5-svc", "/a", "GET", 200, 3.3, Instant.now().minusSeconds(1)));
+        MetricsApiTest.post(batch, 202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> closed(Resolution.HOUR, hour - 3600)
+                && closed(Resolution.HOUR, hour - 4 * 3600));
+        Window w = Window.parse(null, iso(hour - 8 * 3600), iso(hour + 3600), System.currentTimeMillis(),
+                res -> Duration.ofDays(365));
+        assertThat(w.resolution()).isEqualTo(Resolution.HOUR);
+        Reports.Filter all = new Reports.Filter(Optional.of("m5-svc"), Optional.empty(), Optional.empty());
+
+        List<EndpointStats> fast = reports.table(w, all);
+        assertThat(fast).hasSize(2).isEqualTo(fullMerge(w)).isEqualTo(reports.table(w, all)); // miss, then hit
+        assertThat(fast.stream().mapToLong(EndpointStats::count).sum()).isEqualTo(241);
+
+        // A late sample re-closes an hour: its counter changes, the cached merge is not used any more.
+        MetricsApiTest.post(List.of(MetricsApiTest.sample("m5-svc", "/b", "GET", 200, 9.9,
+                Instant.ofEpochSecond(hour - 2 * 3600 + 5))), 202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> reports.table(w, all).stream()
+                .mapToLong(EndpointStats::count).sum() == 242);
+        assertThat(reports.table(w, all)).isEqualTo(fullMerge(w));
+    }
+
+    /** The answer as merging every rollup of the window one by one (what the table did before the cached merges). */
+    private List<EndpointStats> fullMerge(Window w) {
+        Map<EndpointKey, EndpointAggregate> rows = new TreeMap<>(Comparator.comparing(EndpointKey::endpoint));
+        for (Rollup r : queries.rollups(w, Optional.of("m5-svc"))) {
+            rows.computeIfAbsent(r.key().endpointKey(), k -> new EndpointAggregate()).add(r);
+        }
+        List<EndpointStats> out = new ArrayList<>();
+        rows.forEach((key, agg) -> out.add(EndpointStats.of(key, agg, w.minutes())));
+        return out;
     }
 
     private static Rollup rollup(SeriesKey key, long start, long count) {

@@ -8,6 +8,7 @@ import static io.vigil.queue.QueueApi.job;
 import static io.vigil.queue.QueueApi.lease;
 import static io.vigil.queue.QueueApi.stats;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -24,9 +26,14 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vigil.common.problem.ProblemException;
+import io.vigil.queue.domain.Enqueued;
 import io.vigil.queue.domain.NewJob;
+import io.vigil.queue.store.EnqueueGroups;
 import io.vigil.queue.store.LeaseSignals;
 import io.vigil.queue.store.QueueStore;
 import io.vigil.testing.ApiKeys;
@@ -40,6 +47,53 @@ class JobLifecycleTest {
     QueueStore store;
     @Inject
     LeaseSignals signals;
+    @Inject
+    EnqueueGroups groups;
+    @Inject
+    Vertx vertx;
+    @Inject
+    RedisDataSource redis;
+
+    @Test
+    void singleEnqueuesArrivingTogetherShareOneScriptRunAndEachGetsItsOwnResult() throws Exception {
+        createQueue("grouped", Map.of());
+        // enqueue.lua publishes once per run, with how many jobs it made ready: one message "4" means one run.
+        List<String> published = new CopyOnWriteArrayList<>();
+        var subscriber = redis.pubsub(String.class).subscribe("vigil:q:{grouped}:notify", published::add);
+        String[] keys = { "", "a", "", "a", "b" };
+        List<CompletableFuture<Enqueued>> results = new ArrayList<>();
+        try {
+            // Five requests in one event-loop turn, as the HTTP requests read in one wake-up are.
+            CompletableFuture<Void> submitted = new CompletableFuture<>();
+            vertx.getOrCreateContext().runOnContext(x -> {
+                for (String key : keys) {
+                    results.add(groups.enqueue("grouped", new NewJob(key, 100, 0, 0, 0, 0, "", "{}"))
+                            .subscribeAsCompletionStage());
+                }
+                submitted.complete(null);
+            });
+            submitted.get(10, TimeUnit.SECONDS);
+            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> published.stream().mapToInt(Integer::parseInt).sum() >= 4);
+            assertThat(published).containsExactly("4");
+        } finally {
+            subscriber.unsubscribe();
+        }
+        List<Enqueued> r = results.stream().map(CompletableFuture::join).toList();
+        assertThat(r).extracting(Enqueued::duplicate).containsExactly(false, false, false, true, false);
+        assertThat(r.get(3).id()).isEqualTo(r.get(1).id()); // the same key in one group: the first one's job
+        // Arrival order is queue order (FIFO within a priority).
+        assertThat(lease("grouped", 10, 0)).extracting(j -> j.get("id"))
+                .containsExactly(r.get(0).id(), r.get(1).id(), r.get(2).id(), r.get(4).id());
+
+        // A group for a queue that does not exist fails every request in it with 404, like one request alone.
+        CompletableFuture<Enqueued> unknown = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(x -> groups.enqueue("no-such-queue",
+                new NewJob("", 100, 0, 0, 0, 0, "", "{}")).subscribe().with(unknown::complete,
+                        unknown::completeExceptionally));
+        assertThatThrownBy(() -> unknown.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ProblemException.class);
+    }
 
     @Test
     void defaultQueuesExist() {

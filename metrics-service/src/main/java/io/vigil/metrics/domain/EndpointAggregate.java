@@ -17,6 +17,22 @@ public final class EndpointAggregate {
         critical += r.critical();
     }
 
+    /** Adds everything {@code other} holds, exactly as if its rollups had been added here one by one after ours. */
+    public void add(EndpointAggregate other) {
+        histogram.merge(other.histogram);
+        errors4xx += other.errors4xx;
+        errors5xx += other.errors5xx;
+        warn += other.warn;
+        critical += other.critical;
+    }
+
+    /** A copy to add more to (the original, e.g. a cached merge, stays as it is). */
+    public EndpointAggregate copy() {
+        EndpointAggregate c = new EndpointAggregate();
+        c.add(this);
+        return c;
+    }
+
     public Histogram histogram() {
         return histogram;
     }

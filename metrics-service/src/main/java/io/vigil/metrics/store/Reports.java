@@ -51,12 +51,11 @@ public class Reports {
 
     public List<EndpointStats> table(Window window, Filter filter) {
         Map<EndpointKey, EndpointAggregate> rows = new TreeMap<>(ORDER);
-        for (Rollup r : queries.rollups(window, filter.service())) {
-            EndpointKey key = r.key().endpointKey();
+        queries.byEndpoint(window, filter.service()).forEach((key, agg) -> {
             if (filter.matches(key)) {
-                rows.computeIfAbsent(key, k -> new EndpointAggregate()).add(r);
+                rows.put(key, agg);
             }
-        }
+        });
         List<EndpointStats> out = new ArrayList<>(rows.size());
         rows.forEach((key, agg) -> out.add(EndpointStats.of(key, agg, window.minutes())));
         return out;

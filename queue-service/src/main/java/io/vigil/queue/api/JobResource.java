@@ -36,10 +36,14 @@ import io.vigil.queue.domain.QueueNames;
 import io.vigil.queue.metrics.QueueMetrics;
 import io.vigil.queue.store.ArchiveRepository;
 import io.vigil.queue.store.ArchivedJob;
+import io.vigil.queue.store.EnqueueGroups;
 import io.vigil.queue.store.LeaseSignals;
 import io.vigil.queue.store.QueueStore;
 
-/** Producer and worker API of one queue. Non-blocking: every call is one Lua script on the reactive client. */
+/**
+ * Producer and worker API of one queue. Non-blocking: every call is one Lua script on the reactive client, and single
+ * enqueues arriving together share one ({@link EnqueueGroups}).
+ */
 @Path("/api/v1/queues/{queue}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -52,10 +56,12 @@ public class JobResource {
     private final JobMapper jobs;
     private final QueueServiceConfig config;
     private final ArchiveRepository archive;
+    private final EnqueueGroups groups;
 
     public JobResource(QueueStore store, LeaseSignals signals, QueueMetrics metrics, JobMapper jobs,
-            QueueServiceConfig config, ArchiveRepository archive) {
+            QueueServiceConfig config, ArchiveRepository archive, EnqueueGroups groups) {
         this.store = store;
+        this.groups = groups;
         this.signals = signals;
         this.metrics = metrics;
         this.jobs = jobs;
@@ -70,8 +76,11 @@ public class JobResource {
     public Uni<RestResponse<EnqueueResponse>> enqueue(@PathParam("queue") String queue,
             @Valid @NotNull EnqueueRequest request) {
         NewJob job = jobs.toJob(request, "");
-        return enqueue(queue, List.of(job)).map(list -> {
-            EnqueueResponse r = list.get(0);
+        QueueNames.check(queue);
+        return groups.enqueue(queue, job).map(e -> {
+            signals.signal(queue);
+            metrics.enqueued(queue, e.duplicate() ? 0 : 1);
+            EnqueueResponse r = new EnqueueResponse(e.id(), queue, e.state(), e.duplicate());
             return RestResponse.status(r.duplicate() ? RestResponse.Status.OK : RestResponse.Status.CREATED, r);
         });
     }

@@ -22,6 +22,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vigil.common.health.Dependencies;
 import io.vigil.common.problem.Problem.FieldError;
 
 /**
@@ -29,6 +30,12 @@ import io.vigil.common.problem.Problem.FieldError;
  * errors never show a stack trace (it goes to the log, with the request id).
  */
 public class ProblemMapper {
+
+    private final Dependencies dependencies;
+
+    public ProblemMapper(Dependencies dependencies) {
+        this.dependencies = dependencies;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -81,6 +88,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
         Log.errorf(e, "request %s failed", uri.getPath());
+        dependencies.sawFailure(e);
         return respond(500, "Internal server error", "the request failed; see the service log for its request id",
                 uri, List.of());
     }
