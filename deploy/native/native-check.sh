@@ -29,7 +29,7 @@ graal_version() { sed -n 's:.*<graalvm.version>\(.*\)</graalvm.version>.*:\1:p' 
 assemble() {
   local version stamp
   version="$(graal_version)"
-  stamp="$G/.assembled-$version-$(cat "$HERE"/{builder-pom.xml,reporterchelper.c,svm_locale.h,native-check.sh} | cksum | cut -d' ' -f1)"
+  stamp="$G/.assembled-$version-$(cat "$HERE"/{builder-pom.xml,reporterchelper.c,svm_locale.h} | cksum | cut -d' ' -f1)"
   [ -f "$stamp" ] && return
   [ -x "$JDK/bin/java" ] || die "no JDK 25 at $JDK (set TEMURIN25)"
   command -v gcc >/dev/null || die "gcc is needed (the builder compiles C queries; the helper library is C)"
