@@ -79,6 +79,8 @@ public class NativeCheck {
         command.addAll(t.builder);
         command.addAll(List.of("-H:Path=" + out, "-H:ImageBuildID=" + UUID.randomUUID(),
                 "-H:CLibraryPath=" + graal.resolve("clibraries"),
+                // The object file is written there; a builder-made temporary directory is deleted on exit.
+                "-H:TempDirectory=" + out.resolve("tmp"),
                 "-H:+UnlockExperimentalVMOptions", "-H:+ExitAfterRelocatableImageWrite", "-H:-UnlockExperimentalVMOptions"));
 
         Files.write(out.resolve("builder-command.txt"), command);
@@ -133,7 +135,7 @@ public class NativeCheck {
         List<String> summary = new ArrayList<>();
         summary.add(String.format("%-28s %9s  %9s", "phase", "time", "memory"));
         phases.forEach((phase, numbers) -> summary.add(String.format("%-28s %s", phase, numbers)));
-        try (Stream<Path> files = Files.list(out)) {
+        try (Stream<Path> files = Files.walk(out)) {
             files.filter(f -> f.toString().endsWith(".o")).forEach(f -> summary.add("object file: " + f + " ("
                     + size(f) / (1024 * 1024) + " MiB)"));
         }
