@@ -91,7 +91,7 @@ class LoaderTest {
         namespace("hangs", Map.of("loaderUrl", origin.url() + "/{key}?ns=hangs", "defaultTtlMs", 60000));
         origin.mode = Origin.Mode.HANG;
         try {
-            // timeout 500 ms (test profile), one retry; the breaker opens after 4 calls with half failing
+            // timeout 1 s (test profile), one retry; the breaker opens after 4 calls with half failing
             for (int i = 0; i < 4; i++) {
                 get("hangs", "h" + i).then().statusCode(503);
             }
@@ -179,9 +179,82 @@ class LoaderTest {
         assertThat(redis.key().exists("vigil:c:{sessions}:e:sess-1")).as("expired once reads stopped").isFalse();
     }
 
+    /**
+     * C1: a load that started before a write must not overwrite it. The origin answers in 400 ms (the test profile's
+     * loader timeout is 500 ms); the write lands while the origin is still working on the load.
+     */
+    @Test
+    void putDuringALoadWins() throws Exception {
+        namespace("race-put", Map.of("loaderUrl", origin.url()));
+        Future<Response> load = whileLoading("race-put", () -> given().header("Authorization", ApiKeys.WRITER)
+                .contentType("text/plain").body("v2").put("/api/v1/cache/race-put/entries/k1").then().statusCode(200));
+        load.get();
+        get("race-put", "k1").then().statusCode(200).body(equalTo("v2"));
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/race-put/entries/k1?load=false").then()
+                .statusCode(200).body(equalTo("v2"));
+        assertThat(redis.hash(String.class).hget("vigil:c:{race-put}:e:k1", "v")).isEqualTo("v2");
+    }
+
+    @Test
+    void deleteDuringALoadWins() throws Exception {
+        namespace("race-del", Map.of("loaderUrl", origin.url()));
+        Future<Response> load = whileLoading("race-del", () -> given().header("Authorization", ApiKeys.WRITER)
+                .delete("/api/v1/cache/race-del/entries/k1"));
+        load.get();
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/race-del/entries/k1?load=false").then()
+                .statusCode(404);
+    }
+
+    @Test
+    void putDuringAStaleWhileRevalidateRefreshWins() throws Exception {
+        namespace("race-swr", Map.of("loaderUrl", origin.url(), "defaultTtlMs", 200, "staleGraceMs", 60000));
+        get("race-swr", "k1").then().statusCode(200).header("X-Cache", "LOAD");
+        awaitStale("race-swr", "k1");
+        int done = origin.completed.get();
+        Future<Response> stale = whileLoading("race-swr", () -> given().header("Authorization", ApiKeys.WRITER)
+                .contentType("text/plain").body("v2").put("/api/v1/cache/race-swr/entries/k1").then()
+                .statusCode(200));
+        stale.get().then().statusCode(200).header("X-Cache", "STALE");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (origin.completed.get() == done) {
+            assertThat(System.currentTimeMillis()).as("the refresh reached the origin").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        // the refresh's fill runs right after the origin answered: watch the value for a while
+        long until = System.currentTimeMillis() + 500;
+        while (System.currentTimeMillis() < until) {
+            assertThat(redis.hash(String.class).hget("vigil:c:{race-swr}:e:k1", "v")).isEqualTo("v2");
+            get("race-swr", "k1").then().statusCode(200).body(equalTo("v2"));
+        }
+    }
+
+    /** Starts a GET that loads through the slow origin, runs the write once the origin got the call. */
+    private Future<Response> whileLoading(String ns, Runnable write) throws Exception {
+        origin.mode = Origin.Mode.OK;
+        origin.delayMs = 400;
+        int calls = origin.calls.get();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Response> load = pool.submit(() -> get(ns, "k1"));
+            long deadline = System.currentTimeMillis() + 5000;
+            while (origin.calls.get() == calls) {
+                assertThat(System.currentTimeMillis()).as("the load reached the origin").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            write.run();
+            load.get();
+            return load;
+        } finally {
+            origin.delayMs = 0;
+            pool.shutdown();
+        }
+    }
+
     /** Waits (in Redis, so no read triggers a refresh) until the entry is past its freshness. */
     private void awaitStale(String ns, String key) {
         String exp = redis.hash(String.class).hget("vigil:c:{" + ns + "}:e:" + key, "exp");
+        assertThat(exp).as("entry %s/%s in Redis: %s", ns, key,
+                redis.hash(String.class).hgetall("vigil:c:{" + ns + "}:e:" + key)).isNotNull();
         long deadline = System.currentTimeMillis() + 5000;
         while (System.currentTimeMillis() <= Long.parseLong(exp) + 5 && System.currentTimeMillis() < deadline) {
             Thread.onSpinWait();

@@ -19,6 +19,8 @@ final class Origin implements AutoCloseable {
     enum Mode { OK, FAIL, HANG }
 
     final AtomicInteger calls = new AtomicInteger();
+    /** Calls answered (the response sent): a load started before a write has certainly fetched its value. */
+    final AtomicInteger completed = new AtomicInteger();
     volatile Mode mode = Mode.OK;
     volatile long delayMs;
     private final HttpServer server;
@@ -46,6 +48,8 @@ final class Origin implements AutoCloseable {
                 out.write(body);
             } catch (IOException ignored) {
                 // the caller gave up (timeout)
+            } finally {
+                completed.incrementAndGet();
             }
         });
         server.start();

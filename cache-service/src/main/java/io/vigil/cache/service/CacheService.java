@@ -156,6 +156,7 @@ public class CacheService {
                 .invoke(version -> {
                     long now = System.currentTimeMillis();
                     for (NewValue v : values) {
+                        loads.forget(ns, v.key());
                         l1.invalidate(ns, v.key(), version);
                         Entry e = new Entry(v.value(), v.contentType(), v.tags(), version, now + v.ttlMs(),
                                 now + v.ttlMs() + settings.staleGraceMs(), v.ttlMs(), v.value().length);
@@ -169,6 +170,7 @@ public class CacheService {
                 .onFailure(RedisUnavailable::is).transform(RedisUnavailable::problem)
                 .map(d -> {
                     for (String key : keys) {
+                        loads.forget(ns, key);
                         l1.invalidate(ns, key, d.id());
                     }
                     metrics.invalidations(ns, "key", d.count());

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,16 +70,36 @@ public class Loads {
 
     /** Joins (or starts) this replica's flight for the key. */
     public Uni<Lookup> load(String ns, NamespaceSettings settings, String key) {
-        String id = ns + '\u0000' + key;
+        String id = flightId(ns, key);
+        return flights.computeIfAbsent(id, k -> flight(id, ns, settings, key));
+    }
+
+    private Uni<Lookup> flight(String id, String ns, NamespaceSettings settings, String key) {
+        AtomicReference<Uni<Lookup>> self = new AtomicReference<>();
         // a plain CompletableFuture on the loader pool: the request's Vert.x context must not follow the blocking
         // origin call (the fault-tolerance guard would schedule its timeout on that context and never return)
-        return flights.computeIfAbsent(id, k -> Uni.createFrom()
+        Uni<Lookup> flight = Uni.createFrom()
                 .completionStage(() -> CompletableFuture.supplyAsync(() -> loadBlocking(ns, settings, key), workers))
-                // a block, not an expression: eventually(Supplier<Uni>) would subscribe to the flight itself
+                // a block, not an expression: eventually(Supplier<Uni>) would subscribe to the flight itself; only
+                // this flight, a write may already have replaced it (forget)
                 .eventually(() -> {
-                    flights.remove(id);
+                    flights.remove(id, self.get());
                 })
-                .memoize().indefinitely());
+                .memoize().indefinitely();
+        self.set(flight);
+        return flight;
+    }
+
+    /**
+     * A write of the key happened (its script deleted the load lock, so a load in flight cannot store its older
+     * value): requests from now on start a new flight instead of joining the one that began before the write.
+     */
+    public void forget(String ns, String key) {
+        flights.remove(flightId(ns, key));
+    }
+
+    private static String flightId(String ns, String key) {
+        return ns + '\u0000' + key;
     }
 
     public void refreshInBackground(String ns, NamespaceSettings settings, String key) {
