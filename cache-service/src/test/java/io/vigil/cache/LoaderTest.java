@@ -16,7 +16,10 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,6 +35,7 @@ import io.vigil.testing.RedisServerResource;
  */
 @QuarkusTest
 @QuarkusTestResource(RedisServerResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoaderTest {
 
     static Origin origin;
@@ -212,7 +216,7 @@ class LoaderTest {
         awaitStale("race-swr", "k1");
         int done = origin.completed.get();
         Future<Response> stale = whileLoading("race-swr", () -> given().header("Authorization", ApiKeys.WRITER)
-                .contentType("text/plain").body("v2").put("/api/v1/cache/race-swr/entries/k1").then()
+                .contentType("text/plain").body("v2").put("/api/v1/cache/race-swr/entries/k1?ttlMs=60000").then()
                 .statusCode(200));
         stale.get().then().statusCode(200).header("X-Cache", "STALE");
         long deadline = System.currentTimeMillis() + 5000;
@@ -226,6 +230,112 @@ class LoaderTest {
             assertThat(redis.hash(String.class).hget("vigil:c:{race-swr}:e:k1", "v")).isEqualTo("v2");
             get("race-swr", "k1").then().statusCode(200).body(equalTo("v2"));
         }
+    }
+
+    /**
+     * C3: a 404 is remembered (loader.negative-ttl) instead of asked again; then 3,000 distinct missing keys at once.
+     * Loads of a namespace run on at most loader.concurrency (8) threads with a bounded queue; the rest answer 503
+     * problem+json with Retry-After at once (so do reads whose Redis call timed out: on a starved machine most of
+     * them). Every request is answered and the loader threads stay bounded. Last in the class: the flood leaves a
+     * backlog, so it waits until the service answers normally again.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void floodOfDistinctMissesIsBounded() throws Exception {
+        namespace("flood", Map.of("loaderUrl", origin.url()));
+        origin.mode = Origin.Mode.OK;
+        int asked = origin.calls.get();
+        get("flood", "missing-once").then().statusCode(404);
+        get("flood", "missing-once").then().statusCode(404);
+        assertThat(origin.calls.get() - asked).as("404 remembered, origin asked once").isEqualTo(1);
+        origin.delayMs = 200;
+        ExecutorService clientPool = Executors.newFixedThreadPool(4);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().executor(clientPool).build();
+        String base = "http://localhost:" + io.restassured.RestAssured.port + "/api/v1/cache/flood/entries/";
+        java.util.concurrent.atomic.AtomicInteger peakLoaders = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                int n = (int) Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith("cache-loader")).count();
+                peakLoaders.accumulateAndGet(n, Math::max);
+                Thread.onSpinWait();
+            }
+        });
+        sampler.start();
+        try {
+            List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> sent = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                sent.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "missing-f" + i))
+                        .header("Authorization", ApiKeys.READER).timeout(java.time.Duration.ofSeconds(120)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()));
+            }
+            int notFound = 0;
+            int overloaded = 0;
+            for (int i = 0; i < sent.size(); i++) {
+                java.net.http.HttpResponse<String> r = sent.get(i).get(150, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.statusCode()).as("request %d", i).isIn(404, 503);
+                assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                if (r.statusCode() == 503) {
+                    overloaded++;
+                    assertThat(r.headers().firstValue("Retry-After")).isPresent();
+                } else {
+                    notFound++;
+                }
+            }
+            assertThat(notFound + overloaded).isEqualTo(3000);
+            assertThat(peakLoaders.get()).as("loader threads").isLessThanOrEqualTo(8);
+        } finally {
+            sampling.set(false);
+            sampler.join();
+            origin.delayMs = 0;
+            clientPool.shutdownNow();
+        }
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!Boolean.TRUE.equals(given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/coherence")
+                .path("connected")) || get("flood", "missing-after").statusCode() != 404) {
+            assertThat(System.currentTimeMillis()).as("service recovered from the flood").isLessThan(deadline);
+        }
+    }
+
+    /**
+     * C5: a pattern invalidation does not wait behind warming jobs (both warm threads busy with a slow origin), and
+     * a job whose replica died (no heartbeat) is reported failed, not running forever.
+     */
+    @Test
+    void invalidationJobsNeverWaitBehindWarmJobsAndOrphanedJobsFail() {
+        namespace("lanes", Map.of("loaderUrl", origin.url()));
+        origin.mode = Origin.Mode.OK;
+        origin.delayMs = 300;
+        try {
+            for (int j = 0; j < 2; j++) {
+                List<String> keys = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    keys.add("slow-" + j + "-" + i);
+                }
+                given().header("Authorization", ApiKeys.WRITER).contentType("application/json")
+                        .body(Map.of("keys", keys)).post("/api/v1/cache/lanes/warm").then().statusCode(202);
+            }
+            given().header("Authorization", ApiKeys.WRITER).contentType("text/plain").body("x")
+                    .put("/api/v1/cache/lanes/entries/p-1").then().statusCode(200);
+            String poll = given().header("Authorization", ApiKeys.WRITER).contentType("application/json")
+                    .body(Map.of("pattern", "p-*")).post("/api/v1/cache/lanes/invalidate").then().statusCode(202)
+                    .extract().path("poll");
+            long deadline = System.currentTimeMillis() + 3000;
+            while (!"done".equals(given().header("Authorization", ApiKeys.READER).get(poll).path("state"))) {
+                assertThat(System.currentTimeMillis()).as("invalidation done while warm jobs run")
+                        .isLessThan(deadline);
+            }
+            given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/lanes/entries/p-1?load=false").then()
+                    .statusCode(404);
+        } finally {
+            origin.delayMs = 0;
+        }
+        redis.hash(String.class).hset("vigil:c:{lanes}:job:orphan-1", Map.of("kind", "warm-load", "state",
+                "running", "total", "5", "done", "1", "failed", "0", "beat", "1"));
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/lanes/jobs/orphan-1").then()
+                .statusCode(200).body("state", equalTo("failed"))
+                .body("error", org.hamcrest.Matchers.containsString("no heartbeat"));
     }
 
     /** Starts a GET that loads through the slow origin, runs the write once the origin got the call. */

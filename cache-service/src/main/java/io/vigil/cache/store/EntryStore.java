@@ -54,19 +54,24 @@ public class EntryStore {
         }
         return Uni.createFrom().deferred(() -> {
             long sent = System.currentTimeMillis();
-            return scripts.run(Script.GET, redisKeys, List.of(slide ? "1" : "0", CacheKeys.prefix(ns))).map(r -> {
-            long now = System.currentTimeMillis();
-            // Redis' clock minus ours (taken before the call, so an entry looks at worst a round trip less fresh):
-            // expiry times written by Redis are moved onto our clock, never compared with it directly
-            long skew = r.get(keys.size()).toLong() - sent;
-            List<Entry> out = new ArrayList<>(keys.size());
-            for (int i = 0; i < keys.size(); i++) {
-                Response f = r.get(i);
-                out.add(f == null || f.size() < 8 ? null : toEntry(f, now, skew));
-            }
-            return out;
-            });
+            return scripts.run(Script.GET, redisKeys, List.of(slide ? "1" : "0", CacheKeys.prefix(ns)))
+                    .map(r -> entries(r, keys.size(), sent));
         });
+    }
+
+    /**
+     * get.lua's answer. Expiry times come from Redis' clock: they are moved onto ours by the difference of the two
+     * (ours taken before the call, so an entry looks at worst one round trip less fresh), never compared directly.
+     */
+    private static List<Entry> entries(Response r, int n, long sent) {
+        long now = System.currentTimeMillis();
+        long skew = r.get(n).toLong() - sent;
+        List<Entry> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Response f = r.get(i);
+            out.add(f == null || f.size() < 8 ? null : toEntry(f, now, skew));
+        }
+        return out;
     }
 
     public Uni<String> put(String ns, NamespaceSettings settings, List<NewValue> values) {
@@ -148,9 +153,10 @@ public class EntryStore {
                 .map(r -> r == null ? null : r.toString());
     }
 
-    public Uni<Void> unlock(String ns, String key, long token) {
+    /** @return whether the token still held the lock (no write deleted it, it did not expire) */
+    public Uni<Boolean> unlock(String ns, String key, long token) {
         return scripts.run(Script.UNLOCK, List.of(CacheKeys.lock(ns, key)), List.of(Long.toString(token)))
-                .replaceWithVoid();
+                .map(r -> r != null && r.toLong() == 1);
     }
 
     /** KEYS of put and delete: the stream, the key index, the entry hashes, then their load locks (deleted: fenced). */
