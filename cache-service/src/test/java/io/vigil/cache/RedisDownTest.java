@@ -71,8 +71,8 @@ class RedisDownTest {
                 .put(NS + "/entries/stall-1").then().statusCode(200);
         await(() -> "L1".equals(given().header("Authorization", ApiKeys.READER).get(NS + "/entries/stall-1")
                 .header("X-Cache")));
-        redisCli("CLIENT", "PAUSE", "9000", "ALL");
-        long pausedUntil = System.currentTimeMillis() + 9000;
+        redisCli("CLIENT", "PAUSE", "12000", "ALL");
+        long pausedUntil = System.currentTimeMillis() + 12000;
         String mark = null;
         while (mark == null) {
             assertThat(System.currentTimeMillis()).as("L1 hit marked stale during the stall")
