@@ -4,7 +4,8 @@
 -- and a PEXPIRE of ttl + stale grace. Tag sets <prefix>t:<tag> hold key names; the key index <prefix>keys (sorted
 -- set: key name -> when its hash expires, ms) lists every entry of the namespace, so pattern and namespace
 -- invalidations ZSCAN one key instead of SCANning the keyspace (which on Redis Cluster sees one node only). Every key
--- shares the {ns} hash tag; the scripts derive tag-set and index keys from the prefix: same slot.
+-- shares the {ns} hash tag. Callers name the index and entry hashes in KEYS; tag sets are derived from the prefix
+-- (their names come from the entry's stored tags, known only inside the script): same slot.
 
 local function split_tags(s)
   local out = {}
@@ -16,8 +17,8 @@ end
 
 -- Removes the key from the tag sets it is listed in (except those in keep) and deletes the hash; without keep (a
 -- delete, not a rewrite, which re-adds it) also from the key index.
-local function drop_entry(prefix, entry_key, key_name, keep)
-  if not keep then redis.call('ZREM', prefix .. 'keys', key_name) end
+local function drop_entry(prefix, index, entry_key, key_name, keep)
+  if not keep then redis.call('ZREM', index, key_name) end
   local old = redis.call('HGET', entry_key, 'tags')
   if old then
     for _, tag in ipairs(split_tags(old)) do
@@ -27,16 +28,16 @@ local function drop_entry(prefix, entry_key, key_name, keep)
   return redis.call('DEL', entry_key)
 end
 
-local function write_entry(prefix, entry_key, key_name, value, ct, codec, tags, ttl, grace, ver, now)
+local function write_entry(prefix, index, entry_key, key_name, value, ct, codec, tags, ttl, grace, ver, now)
   local keep = {}
   local tag_list = split_tags(tags)
   for _, tag in ipairs(tag_list) do keep[tag] = true end
-  drop_entry(prefix, entry_key, key_name, keep)
+  drop_entry(prefix, index, entry_key, key_name, keep)
   redis.call('HSET', entry_key, 'v', value, 'ct', ct, 'z', codec, 'tags', tags, 'ver', ver,
     'exp', now + ttl, 'ttl', ttl)
   local life = ttl + grace
   redis.call('PEXPIRE', entry_key, life)
-  redis.call('ZADD', prefix .. 'keys', now + life, key_name)
+  redis.call('ZADD', index, now + life, key_name)
   for _, tag in ipairs(tag_list) do
     local set = prefix .. 't:' .. tag
     redis.call('SADD', set, key_name)
@@ -47,8 +48,8 @@ end
 
 -- Drops index members whose hash Redis has expired (nothing else tells the index); a second of slack, since the
 -- score is computed from TIME while the expiry counts from the script's start.
-local function prune_index(prefix, now)
-  redis.call('ZREMRANGEBYSCORE', prefix .. 'keys', '-inf', '(' .. (now - 1000))
+local function prune_index(index, now)
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. (now - 1000))
 end
 
 local function publish(stream, maxlen, op, names)

@@ -83,4 +83,48 @@ class BadInputTest {
                 .put("/api/v1/cache/namespaces/x").then().statusCode(403);
         given().header("Authorization", ApiKeys.READER).post("/api/v1/ratelimit/api/alice").then().statusCode(403);
     }
+
+    /**
+     * C6: a body over the limit is refused from its declared length alone (413 problem+json naming the limit), before
+     * any byte is read: here the body is never even sent. Before, a 64 MB body was buffered and parsed.
+     */
+    @Test
+    void oversizedBodiesAreRefusedBeforeTheyAreRead() throws Exception {
+        // the test profile's bulk limit is 4 MiB
+        String bulk = rawHeadersOnly("POST /api/v1/cache/default/bulk/put", 8L * 1024 * 1024, "application/json");
+        org.assertj.core.api.Assertions.assertThat(bulk).startsWith("HTTP/1.1 413").contains("application/problem+json")
+                .contains("exceeds the limit of 4194304 bytes");
+        // beyond Quarkus' backstop (16M) it refuses first, also before reading
+        org.assertj.core.api.Assertions.assertThat(rawHeadersOnly("POST /api/v1/cache/default/bulk/put",
+                60L * 1024 * 1024, "application/json")).startsWith("HTTP/1.1 413");
+        String one = rawHeadersOnly("PUT /api/v1/cache/default/entries/big", 2L * 1024 * 1024, "text/plain");
+        org.assertj.core.api.Assertions.assertThat(one).startsWith("HTTP/1.1 413").contains("application/problem+json")
+                .contains("limit of 1048576 bytes");
+    }
+
+    /** Sends only the request head with a Content-Length; returns what the server answers within 10 s. */
+    private static String rawHeadersOnly(String requestLine, long length, String type) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
+                    + ApiKeys.WRITER + "\r\nContent-Type: " + type + "\r\nContent-Length: " + length + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder out = new StringBuilder();
+            byte[] buf = new byte[4096];
+            try {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    out.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                    if (out.indexOf("\r\n\r\n") > 0 && out.indexOf("}") > 0) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // answered nothing (or not all) in time: the assertions say what was missing
+            }
+            return out.toString();
+        }
+    }
 }

@@ -164,4 +164,18 @@ class EntryApiTest {
         given().header("Authorization", ApiKeys.WRITER).contentType("text/plain").body(value)
                 .put(NS + "/entries/" + key + (tags.isEmpty() ? "" : "?tags=" + tags)).then().statusCode(200);
     }
+
+    /** Issue 15 minor: a namespace's loaderUrl (an internal host, maybe credentials) is shown to admins only. */
+    @Test
+    void loaderUrlIsShownToAdminsOnly() {
+        given().header("Authorization", ApiKeys.ADMIN).contentType("application/json")
+                .body(Map.of("loaderUrl", "http://user:secret@orders.internal:8080/orders/{key}"))
+                .put("/api/v1/cache/namespaces/secretive").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/namespaces/secretive").then()
+                .statusCode(200).body("settings.loaderUrl", org.hamcrest.Matchers.not(containsString("orders")));
+        assertThat(given().header("Authorization", ApiKeys.READER).get("/api/v1/cache/namespaces").asString())
+                .doesNotContain("secret@");
+        given().header("Authorization", ApiKeys.ADMIN).get("/api/v1/cache/namespaces/secretive").then()
+                .statusCode(200).body("settings.loaderUrl", containsString("orders.internal"));
+    }
 }

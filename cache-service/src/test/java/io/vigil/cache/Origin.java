@@ -19,6 +19,10 @@ final class Origin implements AutoCloseable {
     enum Mode { OK, FAIL, HANG }
 
     final AtomicInteger calls = new AtomicInteger();
+    /** Calls per key: background loads of other tests (a warming job still running) do not blur a test's count. */
+    final java.util.Map<String, AtomicInteger> callsByKey = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Calls answered (the response sent): a load started before a write has certainly fetched its value. */
+    final AtomicInteger completed = new AtomicInteger();
     volatile Mode mode = Mode.OK;
     volatile long delayMs;
     private final HttpServer server;
@@ -29,6 +33,7 @@ final class Origin implements AutoCloseable {
         server.createContext("/values/", exchange -> {
             int n = calls.incrementAndGet();
             String key = exchange.getRequestURI().getPath().substring("/values/".length());
+            callsByKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             try {
                 if (mode == Mode.HANG) {
                     Thread.sleep(30_000);
@@ -46,6 +51,8 @@ final class Origin implements AutoCloseable {
                 out.write(body);
             } catch (IOException ignored) {
                 // the caller gave up (timeout)
+            } finally {
+                completed.incrementAndGet();
             }
         });
         server.start();

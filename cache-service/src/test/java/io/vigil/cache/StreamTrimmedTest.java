@@ -37,7 +37,7 @@ class StreamTrimmedTest {
 
     /** Overwrites the entry as another replica would, then 300 more invalidations: XADD MAXLEN ~ 1 trims nodes. */
     static final String OTHER_WRITER = "local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', 1, '*', 'op', 'put', "
-            + "'keys', 'trim-1') redis.call('HSET', KEYS[2], 'v', 'new', 'ver', id) "
+            + "'keys', ARGV[1]) redis.call('HSET', KEYS[2], 'v', 'new', 'ver', id) "
             + "for i = 1, 300 do redis.call('XADD', KEYS[1], 'MAXLEN', '~', 1, '*', 'op', 'put', 'keys', 'other' .. i) end "
             + "return id";
 
@@ -57,7 +57,7 @@ class StreamTrimmedTest {
         // time the other writer's script has run
         // both on one redis-cli connection, milliseconds apart
         String out = redisCliStdin("CLIENT KILL TYPE normal\nEVAL \"" + OTHER_WRITER
-                + "\" 2 vigil:c:{default}:inv vigil:c:{default}:e:trim-1\n");
+                + "\" 2 vigil:c:{default}:inv vigil:c:{default}:e:trim-1 trim-1\n");
         assertThat(out.split("\n")[0].trim()).as("connections killed").isNotEqualTo("0");
 
         await(() -> {
@@ -66,6 +66,24 @@ class StreamTrimmedTest {
             return clears instanceof Integer n && n > clearsBefore;
         });
         assertThat(given().header("Authorization", ApiKeys.READER).get(path).asString()).isEqualTo("new");
+    }
+
+    /**
+     * C2: the replica stays connected (no read fails) while another writer overwrites a key and trims the stream
+     * past the replica's position in one go: the gap is noticed on the next read, L1 is cleared, the new value
+     * served (before, the old one was served from L1 until its TTL).
+     */
+    @Test
+    void trimmedPastOurPositionWhileConnectedClearsL1() throws Exception {
+        assumeFalse(RedisServerResource.clusterMode(), "one redis-server: the script below runs on it");
+        String path = "/api/v1/cache/default/entries/trim-2";
+        given().header("Authorization", ApiKeys.WRITER).contentType("text/plain").body("old").put(path).then()
+                .statusCode(200);
+        await(() -> "L1".equals(given().header("Authorization", ApiKeys.READER).get(path).header("X-Cache")));
+        String out = redisCliStdin("EVAL \"" + OTHER_WRITER
+                + "\" 2 vigil:c:{default}:inv vigil:c:{default}:e:trim-2 trim-2\n");
+        assertThat(out).contains("-");
+        await(() -> "new".equals(given().header("Authorization", ApiKeys.READER).get(path).asString()));
     }
 
     private static String redisCliStdin(String commands) throws IOException, InterruptedException {

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.vigil.cache.domain.Lookup;
 import io.vigil.cache.domain.Names;
@@ -66,6 +67,8 @@ public class EntryResource {
         });
     }
 
+    // JSON is parsed (and the value checked) on a worker thread, never on the event loop
+    @Blocking
     @PUT
     @Path("/entries/{key}")
     @Consumes(MediaType.WILDCARD)
@@ -97,6 +100,8 @@ public class EntryResource {
                 : RestResponse.<Void>notFound());
     }
 
+    // JSON is parsed (and the value checked) on a worker thread, never on the event loop
+    @Blocking
     @POST
     @Path("/bulk/get")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -127,6 +132,8 @@ public class EntryResource {
         });
     }
 
+    // JSON is parsed (and the value checked) on a worker thread, never on the event loop
+    @Blocking
     @POST
     @Path("/bulk/put")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -18,7 +18,6 @@ import io.vigil.cache.domain.Lookup;
 import io.vigil.cache.domain.Names;
 import io.vigil.cache.service.CacheService;
 import io.vigil.common.http.RequestIds;
-import io.vigil.common.problem.Problem;
 import io.vigil.common.problem.ProblemException;
 
 /**
@@ -60,6 +59,12 @@ public class EntryRoute {
             Names.key("key", key);
         } catch (ProblemException e) {
             problem(ctx, e);
+            return;
+        }
+        Lookup hit = cache.l1Hit(ns, key);
+        if (hit != null) {
+            // the hot path: answered here on the event loop, no Uni and no hop
+            respond(ctx, ns, key, hit, withBody);
             return;
         }
         // loads finish on a loader thread: answer on the request's own context
@@ -112,13 +117,6 @@ public class EntryRoute {
     }
 
     private void problem(RoutingContext ctx, ProblemException e) {
-        Problem p = new Problem(java.net.URI.create("about:blank"), e.title(), e.status(), e.getMessage(), ctx.request().path(),
-                e.errors());
-        try {
-            ctx.response().setStatusCode(e.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(Buffer.buffer(mapper.writeValueAsBytes(p)));
-        } catch (Exception write) {
-            ctx.response().setStatusCode(e.status()).end();
-        }
+        Problems.write(ctx, mapper, e);
     }
 }

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.vigil.cache.domain.Names;
 import io.vigil.cache.domain.NamespaceSettings;
 import io.vigil.cache.l1.L1Cache;
@@ -41,9 +42,11 @@ public class NamespaceResource {
     private final Jobs jobs;
     private final InvalidationReader reader;
     private final CacheMetrics metrics;
+    private final SecurityIdentity identity;
 
     public NamespaceResource(NamespaceRegistry registry, L1Cache l1, Jobs jobs, InvalidationReader reader,
-            CacheMetrics metrics) {
+            CacheMetrics metrics, SecurityIdentity identity) {
+        this.identity = identity;
         this.registry = registry;
         this.l1 = l1;
         this.jobs = jobs;
@@ -108,6 +111,8 @@ public class NamespaceResource {
         if (s == null) {
             throw ProblemException.notFound("namespace '" + ns + "' does not exist");
         }
-        return new NamespaceView(ns, s, registry.configured(ns), l1.size(ns));
+        // the loader URL names an internal service (and may carry credentials): admins only
+        NamespaceSettings shown = identity.hasRole(Roles.ADMIN) ? s : s.withoutLoaderUrl();
+        return new NamespaceView(ns, shown, registry.configured(ns), l1.size(ns));
     }
 }

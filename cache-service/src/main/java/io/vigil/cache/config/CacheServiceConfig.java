@@ -19,6 +19,12 @@ public interface CacheServiceConfig {
     @WithDefault("1024")
     int compressThresholdBytes();
 
+    /**
+     * Largest request body other than one value's PUT (bulk put, warm); unset: max-value-bytes × max-batch, capped
+     * at an eighth of the heap (see api/BodyLimits).
+     */
+    Optional<Long> maxBodyBytes();
+
     /** Most entries in one bulk get, bulk put or key invalidation. */
     @WithDefault("1000")
     int maxBatch();
@@ -35,9 +41,23 @@ public interface CacheServiceConfig {
     @WithDefault("500")
     int scanBatch();
 
+    /**
+     * Longest wait for any Redis call a request or the invalidation reader makes (beyond its XREAD block): a stalled
+     * Redis (CLIENT PAUSE, a long script, a slow failover) turns into 503 or a stale L1 answer, not a hung request.
+     */
+    @WithDefault("1s")
+    Duration redisTimeout();
+
     /** How long a job's progress record stays in Redis after it was last updated. */
     @WithDefault("1h")
     Duration jobRetention();
+
+    /**
+     * A running job whose replica has not reported for this long (it beats every few seconds) is marked failed: its
+     * replica died, or lost Redis that long.
+     */
+    @WithDefault("30s")
+    Duration jobStaleAfter();
 
     /** The origin (loader) call: timeout, retries and circuit breaker, per namespace. */
     Loader loader();
@@ -108,6 +128,22 @@ public interface CacheServiceConfig {
         /** How long an open breaker fails fast before it lets one trial call through. */
         @WithDefault("10s")
         Duration breakerDelay();
+
+        /**
+         * Origin calls running at once per namespace (each holds a loader thread). Loads beyond it wait in a queue of
+         * {@link #queue()}; beyond that a miss answers 503 with Retry-After at once, so a flood of distinct misses
+         * can neither start thousands of threads nor hammer the origin.
+         */
+        @WithDefault("8")
+        int concurrency();
+
+        /** Loads waiting for a loader thread per namespace (see {@link #concurrency()}). */
+        @WithDefault("64")
+        int queue();
+
+        /** How long this replica remembers that the origin had no value (404) for a key, without asking again. */
+        @WithDefault("5s")
+        Duration negativeTtl();
 
         /** How long the single-flight lock is held at most (a crashed loader releases it by expiry). */
         @WithDefault("10s")

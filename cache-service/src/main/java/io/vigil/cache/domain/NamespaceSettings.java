@@ -13,6 +13,12 @@ public record NamespaceSettings(long defaultTtlMs, long maxTtlMs, long l1MaxEntr
                 d.compress(), d.loaderUrl().orElse(null), d.slidingExpiry(), d.staleGraceMs(), d.refreshAheadRatio());
     }
 
+    /** Shown to non-admins: whether a loader is set, not where it points. */
+    public NamespaceSettings withoutLoaderUrl() {
+        return hasLoader() ? new NamespaceSettings(defaultTtlMs, maxTtlMs, l1MaxEntries, l1MaxWeightBytes, compress,
+                "(set; shown to admins only)", slidingExpiry, staleGraceMs, refreshAheadRatio) : this;
+    }
+
     public boolean hasLoader() {
         return loaderUrl != null && !loaderUrl.isBlank();
     }

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.MDC;
 
+import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.Guard;
 import io.vigil.cache.config.CacheServiceConfig;
 import io.vigil.common.http.RequestIds;
@@ -84,9 +85,11 @@ public class OriginClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (java.net.http.HttpTimeoutException e) {
-            throw new OriginFailure("origin " + url + " did not answer within " + config.timeout().toMillis() + " ms");
+            throw new OriginFailure("the origin did not answer within " + config.timeout().toMillis() + " ms");
         } catch (IOException e) {
-            throw new OriginFailure("origin " + url + " unreachable: " + e.getMessage());
+            // the URL (an internal host, maybe credentials) goes to the log, never into a 503's detail
+            Log.debugf("origin %s unreachable: %s", url, e.getMessage());
+            throw new OriginFailure("the origin is unreachable (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OriginFailure("origin call interrupted");
@@ -96,7 +99,7 @@ public class OriginClient {
             throw new NotFound("origin has no value for key '" + key + "'");
         }
         if (status < 200 || status > 299) {
-            throw new OriginFailure("origin " + url + " answered " + status);
+            throw new OriginFailure("the origin answered " + status);
         }
         String type = response.headers().firstValue("Content-Type").orElse("application/octet-stream");
         return new Loaded(response.body(), type);

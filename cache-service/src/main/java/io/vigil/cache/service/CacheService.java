@@ -46,15 +46,35 @@ public class CacheService {
         this.loads = loads;
     }
 
+    /**
+     * The hot path: an L1 hit answered synchronously (no Redis call, no Uni, no hop off the event loop); null when
+     * the key is not in L1, L1 is not usable now (reader disconnected) or the namespace is not known here yet.
+     */
+    public Lookup l1Hit(String ns, String key) {
+        NamespaceSettings settings = registry.known(ns);
+        if (settings == null || !reader.connected()) {
+            return null;
+        }
+        return l1Hit(ns, settings, key);
+    }
+
+    private Lookup l1Hit(String ns, NamespaceSettings settings, String key) {
+        Entry hit = l1.get(ns, key);
+        if (hit == null) {
+            return null;
+        }
+        metrics.lookup(ns, "l1", "hit");
+        loads.refreshAheadIfDue(ns, settings, key, hit);
+        return new Lookup(hit, Level.L1, null);
+    }
+
     /** @return the value, or null when absent (and not loadable) */
     public Uni<Lookup> get(String ns, String key, boolean load) {
         return registry.require(ns).chain(settings -> {
             if (reader.connected()) {
-                Entry hit = l1.get(ns, key);
+                Lookup hit = l1Hit(ns, settings, key);
                 if (hit != null) {
-                    metrics.lookup(ns, "l1", "hit");
-                    loads.refreshAheadIfDue(ns, settings, key, hit);
-                    return Uni.createFrom().item(new Lookup(hit, Level.L1, null));
+                    return Uni.createFrom().item(hit);
                 }
                 if (settings.usesL1()) {
                     metrics.lookup(ns, "l1", "miss");
@@ -156,6 +176,7 @@ public class CacheService {
                 .invoke(version -> {
                     long now = System.currentTimeMillis();
                     for (NewValue v : values) {
+                        loads.forget(ns, v.key());
                         l1.invalidate(ns, v.key(), version);
                         Entry e = new Entry(v.value(), v.contentType(), v.tags(), version, now + v.ttlMs(),
                                 now + v.ttlMs() + settings.staleGraceMs(), v.ttlMs(), v.value().length);
@@ -169,6 +190,7 @@ public class CacheService {
                 .onFailure(RedisUnavailable::is).transform(RedisUnavailable::problem)
                 .map(d -> {
                     for (String key : keys) {
+                        loads.forget(ns, key);
                         l1.invalidate(ns, key, d.id());
                     }
                     metrics.invalidations(ns, "key", d.count());

@@ -3,8 +3,13 @@ package io.vigil.cache.service;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +26,9 @@ import io.vigil.common.problem.ProblemException;
 
 /**
  * Long runs as pollable jobs: invalidation by glob pattern (ZSCAN of the namespace's key index in batches, never
- * KEYS or SCAN), namespace flush, and warming (by loader or from given values). Each runs on this replica's job
- * thread; progress is in Redis.
+ * KEYS or SCAN), namespace flush, and warming (by loader or from given values). Progress is in Redis. Two lanes:
+ * invalidations never wait behind warming jobs (which may call a slow origin for minutes). While a job runs, this
+ * replica beats for it every few seconds; a poll of a job whose replica stopped beating marks it failed.
  */
 @ApplicationScoped
 public class Jobs {
@@ -36,11 +42,25 @@ public class Jobs {
     private final Loads loads;
     private final CacheService cache;
     private final CacheServiceConfig config;
-    private final ExecutorService runner = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "cache-jobs");
+    private static final Duration BEAT = Duration.ofSeconds(5);
+
+    private final ExecutorService invalidations = lane("cache-jobs-invalidate");
+    private final ExecutorService warming = lane("cache-jobs-warm");
+    /** Jobs running on this replica (namespace, id), beaten for every {@link #BEAT}. */
+    private final Set<Map.Entry<String, String>> running = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cache-jobs-beat");
         t.setDaemon(true);
         return t;
     });
+
+    private static ExecutorService lane(String name) {
+        return Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     public Jobs(EntryStore store, JobStore jobs, L1Cache l1, CacheMetrics metrics, Loads loads, CacheService cache,
             CacheServiceConfig config) {
@@ -51,17 +71,43 @@ public class Jobs {
         this.loads = loads;
         this.cache = cache;
         this.config = config;
+        beats.scheduleWithFixedDelay(this::beat, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
     void stop() {
-        runner.shutdownNow();
+        invalidations.shutdownNow();
+        warming.shutdownNow();
+        beats.shutdownNow();
+    }
+
+    private void beat() {
+        for (Map.Entry<String, String> job : running) {
+            try {
+                jobs.beat(job.getKey(), job.getValue());
+            } catch (RuntimeException e) {
+                Log.debugf("beat of job %s failed: %s", job.getValue(), e.getMessage());
+            }
+        }
+    }
+
+    /** Runs the job on its lane, beating for it until it ends. */
+    private void submit(ExecutorService lane, String ns, String id, Runnable job) {
+        Map.Entry<String, String> key = Map.entry(ns, id);
+        running.add(key);
+        lane.submit(() -> {
+            try {
+                job.run();
+            } finally {
+                running.remove(key);
+            }
+        });
     }
 
     /** Deletes every key matching the glob; with {@code namespace}, all keys and a namespace-wide L1 mark. */
     public String invalidatePattern(String ns, String glob, boolean namespace) {
         String id = create(ns, namespace ? "invalidate-namespace" : "invalidate-pattern", -1, glob);
-        runner.submit(() -> {
+        submit(invalidations, ns, id, () -> {
             long done = 0;
             try {
                 String cursor = "0";
@@ -96,7 +142,7 @@ public class Jobs {
             throw ProblemException.invalid("keys", "namespace '" + ns + "' has no loaderUrl to warm from");
         }
         String id = create(ns, "warm-load", keys.size(), keys.size() + " keys");
-        runner.submit(() -> {
+        submit(warming, ns, id, () -> {
             long done = 0;
             long failed = 0;
             for (String key : keys) {
@@ -118,7 +164,7 @@ public class Jobs {
     /** Stores given values in batches of maxBatch (one round trip each). */
     public String warmFromValues(String ns, NamespaceSettings settings, List<NewValue> values) {
         String id = create(ns, "warm-values", values.size(), values.size() + " entries");
-        runner.submit(() -> {
+        submit(warming, ns, id, () -> {
             long done = 0;
             try {
                 for (int i = 0; i < values.size(); i += config.maxBatch()) {

@@ -6,10 +6,17 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
@@ -46,11 +53,10 @@ public class Loads {
     private final CacheMetrics metrics;
     private final CacheServiceConfig config;
     private final Map<String, Uni<Lookup>> flights = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "cache-loader");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Per namespace: at most loader.concurrency threads, loader.queue waiting; see {@link #workers(String)}. */
+    private final Map<String, ThreadPoolExecutor> workers = new ConcurrentHashMap<>();
+    /** Keys the origin answered 404 for, remembered loader.negative-ttl: a flood of misses asks it once per key. */
+    private final Cache<String, Boolean> absent;
 
     public Loads(EntryStore store, OriginClient origin, L1Cache l1, InvalidationReader reader, CacheMetrics metrics,
             CacheServiceConfig config) {
@@ -60,25 +66,76 @@ public class Loads {
         this.reader = reader;
         this.metrics = metrics;
         this.config = config;
+        this.absent = Caffeine.newBuilder().maximumSize(100_000)
+                .expireAfterWrite(config.loader().negativeTtl().toMillis(), TimeUnit.MILLISECONDS).build();
     }
 
     @PreDestroy
     void stop() {
-        workers.shutdownNow();
+        workers.values().forEach(ExecutorService::shutdownNow);
+    }
+
+    private ThreadPoolExecutor workers(String ns) {
+        return workers.computeIfAbsent(ns, n -> {
+            int threads = config.loader().concurrency();
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(Math.max(1, config.loader().queue())), r -> {
+                        Thread t = new Thread(r, "cache-loader-" + n);
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
+        });
     }
 
     /** Joins (or starts) this replica's flight for the key. */
     public Uni<Lookup> load(String ns, NamespaceSettings settings, String key) {
-        String id = ns + '\u0000' + key;
+        String id = flightId(ns, key);
+        return flights.computeIfAbsent(id, k -> flight(id, ns, settings, key));
+    }
+
+    private Uni<Lookup> flight(String id, String ns, NamespaceSettings settings, String key) {
+        AtomicReference<Uni<Lookup>> self = new AtomicReference<>();
         // a plain CompletableFuture on the loader pool: the request's Vert.x context must not follow the blocking
         // origin call (the fault-tolerance guard would schedule its timeout on that context and never return)
-        return flights.computeIfAbsent(id, k -> Uni.createFrom()
-                .completionStage(() -> CompletableFuture.supplyAsync(() -> loadBlocking(ns, settings, key), workers))
-                // a block, not an expression: eventually(Supplier<Uni>) would subscribe to the flight itself
+        Uni<Lookup> flight = Uni.createFrom()
+                .completionStage(() -> start(ns, settings, key))
+                // a block, not an expression: eventually(Supplier<Uni>) would subscribe to the flight itself; only
+                // this flight, a write may already have replaced it (forget)
                 .eventually(() -> {
-                    flights.remove(id);
+                    flights.remove(id, self.get());
                 })
-                .memoize().indefinitely());
+                .memoize().indefinitely();
+        self.set(flight);
+        return flight;
+    }
+
+    private CompletableFuture<Lookup> start(String ns, NamespaceSettings settings, String key) {
+        if (absent.getIfPresent(flightId(ns, key)) != null) {
+            return CompletableFuture.failedFuture(notFound(ns, key));
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> loadBlocking(ns, settings, key), workers(ns));
+        } catch (RejectedExecutionException e) {
+            metrics.load(ns, "rejected", 0);
+            return CompletableFuture.failedFuture(new RetryLater("namespace '" + ns + "' has "
+                    + config.loader().concurrency() + " loads running and " + config.loader().queue()
+                    + " waiting; retry later", 1));
+        }
+    }
+
+    /**
+     * A write of the key happened (its script deleted the load lock, so a load in flight cannot store its older
+     * value): requests from now on start a new flight instead of joining the one that began before the write.
+     */
+    public void forget(String ns, String key) {
+        flights.remove(flightId(ns, key));
+        absent.invalidate(flightId(ns, key));
+    }
+
+    private static String flightId(String ns, String key) {
+        return ns + '\u0000' + key;
     }
 
     public void refreshInBackground(String ns, NamespaceSettings settings, String key) {
@@ -137,9 +194,11 @@ public class Loads {
             loaded = origin.fetch(ns, settings.loaderUrl(), key);
         } catch (OriginClient.NotFound e) {
             metrics.load(ns, "not_found", System.nanoTime() - start);
-            release(ns, key, token);
-            throw ProblemException.notFound("key '" + key + "' is not in namespace '" + ns
-                    + "' and its loader has no value for it");
+            // remembered only if no write of the key happened meanwhile (it would have deleted our lock)
+            if (release(ns, key, token)) {
+                absent.put(flightId(ns, key), Boolean.TRUE);
+            }
+            throw notFound(ns, key);
         } catch (RuntimeException e) {
             boolean open = e instanceof CircuitBreakerOpenException;
             metrics.load(ns, open ? "rejected" : "failure", open ? 0 : System.nanoTime() - start);
@@ -186,11 +245,18 @@ public class Loads {
                 && e.expireAtMs() - now < (long) (settings.refreshAheadRatio() * e.ttlMs());
     }
 
-    private void release(String ns, String key, long token) {
+    private static ProblemException notFound(String ns, String key) {
+        return ProblemException.notFound("key '" + key + "' is not in namespace '" + ns
+                + "' and its loader has no value for it");
+    }
+
+    /** @return whether we still held the lock (no write of the key since we took it) */
+    private boolean release(String ns, String key, long token) {
         try {
-            await(store.unlock(ns, key, token));
+            return await(store.unlock(ns, key, token));
         } catch (RuntimeException e) {
             Log.debugf("unlock of %s/%s failed (expires by itself): %s", ns, key, e.getMessage());
+            return false;
         }
     }
 

@@ -1,8 +1,16 @@
 package io.vigil.cache.service;
 
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+
+import io.vigil.cache.store.RedisTimeout;
 import io.vigil.common.problem.ProblemException;
 
-/** Redis could not be reached: writes answer 503 (nothing was changed), reads fall back to L1 where they can. */
+/**
+ * Redis could not be reached or did not answer in time: 503, reads fall back to L1 where they can. The detail says
+ * what a caller may assume: a refused connection changed nothing, but a timeout or a broken connection leaves the
+ * outcome of a write unknown (Redis may still apply it).
+ */
 public final class RedisUnavailable {
 
     private RedisUnavailable() {
@@ -14,7 +22,27 @@ public final class RedisUnavailable {
     }
 
     public static ProblemException problem(Throwable cause) {
-        return new ProblemException(503, "Service unavailable",
-                "Redis is unavailable (" + cause.getClass().getSimpleName() + "); nothing was changed, retry later");
+        String detail;
+        if (causedBy(cause, RedisTimeout.class) || causedBy(cause, TimeoutException.class)) {
+            detail = "Redis did not answer in time (" + cause.getMessage() + "); the outcome is unknown: a write may "
+                    + "or may not have been applied. Read the key, or retry (puts and deletes are idempotent)";
+        } else if (causedBy(cause, ConnectException.class)) {
+            detail = "Redis is unavailable (" + cause.getClass().getSimpleName() + "); nothing was changed, retry "
+                    + "later";
+        } else {
+            detail = "Redis is unavailable (" + cause.getClass().getSimpleName() + "); the outcome is unknown: a "
+                    + "write may or may not have been applied. Read the key, or retry (puts and deletes are "
+                    + "idempotent)";
+        }
+        return new RetryLater(detail, 1);
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -11,7 +11,7 @@ package io.vigil.cache.store;
  * <tr><td>{@code vigil:c:{ns}:t:<tag>}</td><td>set</td><td>tag index: names of the keys carrying the tag; expires with its longest-lived member</td></tr>
  * <tr><td>{@code vigil:c:{ns}:keys}</td><td>zset</td><td>key index: key name → when its hash expires (ms); expired members pruned by every put</td></tr>
  * <tr><td>{@code vigil:c:{ns}:inv}</td><td>stream</td><td>invalidations (op put|del|ns, keys), MAXLEN ~ vigil.cache.invalidation-stream-length</td></tr>
- * <tr><td>{@code vigil:c:{ns}:l:<key>}</td><td>string</td><td>single-flight load lock holding its fencing token; PX lock TTL</td></tr>
+ * <tr><td>{@code vigil:c:{ns}:l:<key>}</td><td>string</td><td>single-flight load lock holding its fencing token; PX lock TTL; deleted by every write of the key (fences older loads)</td></tr>
  * <tr><td>{@code vigil:c:{ns}:fence}</td><td>string</td><td>fencing-token counter</td></tr>
  * <tr><td>{@code vigil:c:{ns}:job:<id>}</td><td>hash</td><td>progress of a pattern/namespace invalidation or warming job; TTL job retention</td></tr>
  * <tr><td>{@code vigil:c:namespaces}</td><td>hash</td><td>namespaces created by the admin API: name → settings JSON</td></tr>

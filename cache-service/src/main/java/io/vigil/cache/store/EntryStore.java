@@ -47,32 +47,43 @@ public class EntryStore {
 
     /** Entries in the order of {@code keys}, null where missing. Sliding namespaces extend each hit's TTL. */
     public Uni<List<Entry>> get(String ns, boolean slide, List<String> keys) {
-        List<String> redisKeys = new ArrayList<>(keys.size());
+        List<String> redisKeys = new ArrayList<>(keys.size() + 1);
+        redisKeys.add(CacheKeys.index(ns));
         for (String key : keys) {
             redisKeys.add(CacheKeys.entry(ns, key));
         }
-        return scripts.run(Script.GET, redisKeys, List.of(slide ? "1" : "0", CacheKeys.prefix(ns))).map(r -> {
-            long now = System.currentTimeMillis();
-            List<Entry> out = new ArrayList<>(keys.size());
-            for (int i = 0; i < keys.size(); i++) {
-                Response f = r.get(i);
-                out.add(f == null || f.size() < 8 ? null : toEntry(f, now));
-            }
-            return out;
+        return Uni.createFrom().deferred(() -> {
+            long sent = System.currentTimeMillis();
+            return scripts.run(Script.GET, redisKeys, List.of(slide ? "1" : "0", CacheKeys.prefix(ns)))
+                    .map(r -> entries(r, keys.size(), sent));
         });
     }
 
+    /**
+     * get.lua's answer. Expiry times come from Redis' clock: they are moved onto ours by the difference of the two
+     * (ours taken before the call, so an entry looks at worst one round trip less fresh), never compared directly.
+     */
+    private static List<Entry> entries(Response r, int n, long sent) {
+        long now = System.currentTimeMillis();
+        long skew = r.get(n).toLong() - sent;
+        List<Entry> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Response f = r.get(i);
+            out.add(f == null || f.size() < 8 ? null : toEntry(f, now, skew));
+        }
+        return out;
+    }
+
     public Uni<String> put(String ns, NamespaceSettings settings, List<NewValue> values) {
-        List<String> keys = new ArrayList<>(values.size() + 1);
-        keys.add(CacheKeys.stream(ns));
+        List<String> names = new ArrayList<>(values.size());
         List<Object> args = new ArrayList<>(2 + values.size() * 7);
         args.add(CacheKeys.prefix(ns));
         args.add(config.invalidationStreamLength());
         for (NewValue v : values) {
-            keys.add(CacheKeys.entry(ns, v.key()));
+            names.add(v.key());
             addValueArgs(args, settings, v);
         }
-        return scripts.runBinary(Script.PUT, keys, args).map(Response::toString);
+        return scripts.runBinary(Script.PUT, writeKeys(ns, names), args).map(Response::toString);
     }
 
     /** What one delete published: how many entries existed and the invalidation's stream id. */
@@ -80,21 +91,17 @@ public class EntryStore {
     }
 
     public Uni<Deleted> delete(String ns, List<String> names) {
-        List<String> keys = new ArrayList<>(names.size() + 1);
-        keys.add(CacheKeys.stream(ns));
         List<String> args = new ArrayList<>(names.size() + 2);
         args.add(CacheKeys.prefix(ns));
         args.add(Long.toString(config.invalidationStreamLength()));
-        for (String name : names) {
-            keys.add(CacheKeys.entry(ns, name));
-            args.add(name);
-        }
-        return scripts.run(Script.DELETE, keys, args).map(r -> new Deleted(r.get(0).toLong(), r.get(1).toString(), names));
+        args.addAll(names);
+        return scripts.run(Script.DELETE, writeKeys(ns, names), args).map(r -> new Deleted(r.get(0).toLong(), r.get(1).toString(), names));
     }
 
     /** Deletes up to {@code batch} keys carrying the tag; no names when the tag is exhausted. */
     public Uni<Deleted> invalidateTagBatch(String ns, String tag, int batch) {
-        return scripts.run(Script.INVALIDATE_TAG, List.of(CacheKeys.stream(ns), CacheKeys.tag(ns, tag)),
+        return scripts.run(Script.INVALIDATE_TAG, List.of(CacheKeys.stream(ns), CacheKeys.tag(ns, tag),
+                CacheKeys.index(ns)),
                 List.of(CacheKeys.prefix(ns), Long.toString(config.invalidationStreamLength()),
                         Integer.toString(batch))).map(r -> {
                             List<String> names = new ArrayList<>(r.size());
@@ -141,13 +148,29 @@ public class EntryStore {
         args.add(token);
         addValueArgs(args, settings, v);
         return scripts.runBinary(Script.FILL,
-                List.of(CacheKeys.stream(ns), CacheKeys.entry(ns, v.key()), CacheKeys.lock(ns, v.key())), args)
+                List.of(CacheKeys.stream(ns), CacheKeys.index(ns), CacheKeys.entry(ns, v.key()),
+                        CacheKeys.lock(ns, v.key())), args)
                 .map(r -> r == null ? null : r.toString());
     }
 
-    public Uni<Void> unlock(String ns, String key, long token) {
+    /** @return whether the token still held the lock (no write deleted it, it did not expire) */
+    public Uni<Boolean> unlock(String ns, String key, long token) {
         return scripts.run(Script.UNLOCK, List.of(CacheKeys.lock(ns, key)), List.of(Long.toString(token)))
-                .replaceWithVoid();
+                .map(r -> r != null && r.toLong() == 1);
+    }
+
+    /** KEYS of put and delete: the stream, the key index, the entry hashes, then their load locks (deleted: fenced). */
+    private static List<String> writeKeys(String ns, List<String> names) {
+        List<String> keys = new ArrayList<>(2 + names.size() * 2);
+        keys.add(CacheKeys.stream(ns));
+        keys.add(CacheKeys.index(ns));
+        for (String name : names) {
+            keys.add(CacheKeys.entry(ns, name));
+        }
+        for (String name : names) {
+            keys.add(CacheKeys.lock(ns, name));
+        }
+        return keys;
     }
 
     private void addValueArgs(List<Object> args, NamespaceSettings settings, NewValue v) {
@@ -161,13 +184,13 @@ public class EntryStore {
         args.add(settings.staleGraceMs());
     }
 
-    private static Entry toEntry(Response f, long now) {
+    private static Entry toEntry(Response f, long now, long skew) {
         byte[] stored = f.get(0).toBytes();
         String tags = f.get(3) == null ? "" : f.get(3).toString();
         long pttl = f.get(7).toLong();
         return new Entry(Codec.decode(stored, f.get(2) == null ? "" : f.get(2).toString()), f.get(1).toString(),
                 tags.isEmpty() ? List.of() : Arrays.asList(tags.split("\n")), f.get(4).toString(),
-                Long.parseLong(f.get(5).toString()), pttl < 0 ? Long.MAX_VALUE : now + pttl,
+                Long.parseLong(f.get(5).toString()) - skew, pttl < 0 ? Long.MAX_VALUE : now + pttl,
                 Long.parseLong(f.get(6).toString()), stored.length);
     }
 }

@@ -51,6 +51,11 @@ public class NamespaceRegistry {
         return new TreeMap<>(known).keySet();
     }
 
+    /** The namespace's settings if this replica knows it already (no Redis call), else null. */
+    public NamespaceSettings known(String ns) {
+        return known.get(ns);
+    }
+
     public Map<String, NamespaceSettings> all() {
         return new TreeMap<>(known);
     }
@@ -69,7 +74,7 @@ public class NamespaceRegistry {
         if (s != null) {
             return Uni.createFrom().item(s);
         }
-        return reactiveHashes.hget(CacheKeys.NAMESPACES, ns).map(json -> {
+        return RedisTimeout.within(reactiveHashes.hget(CacheKeys.NAMESPACES, ns), config.redisTimeout()).map(json -> {
             if (json == null) {
                 throw ProblemException.notFound("namespace '" + ns + "' does not exist");
             }

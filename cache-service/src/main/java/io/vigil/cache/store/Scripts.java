@@ -1,5 +1,6 @@
 package io.vigil.cache.store;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -9,19 +10,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
+import io.vigil.cache.config.CacheServiceConfig;
 import io.vigil.common.redis.LuaScript;
 
 /**
  * The cache's atomic operations, one {@code .lua} resource each under {@code lua/} (contract in each header), run
  * through vigil-common's {@link LuaScript}. Values are opaque bytes: the writes go through
- * {@link LuaScript#runBinary}, which sends byte[] arguments as they are.
+ * {@link LuaScript#runBinary}, which sends byte[] arguments as they are. Every call fails with {@link RedisTimeout}
+ * after {@code vigil.cache.redis-timeout}: a stalled Redis never holds a request longer.
  */
 @ApplicationScoped
 public class Scripts {
 
     public enum Script {
         PUT("put"), GET("get"), DELETE("delete"), INVALIDATE_TAG("invalidate-tag"), MARK_NAMESPACE("mark-namespace"),
-        LOCK("lock"), FILL("fill"), UNLOCK("unlock"), GCRA("gcra"), SLIDING_WINDOW("sliding-window");
+        LOCK("lock"), FILL("fill"), UNLOCK("unlock"), GCRA("gcra"), SLIDING_WINDOW("sliding-window"), READ("read"),
+        JOB("job");
 
         final String file;
 
@@ -31,21 +35,23 @@ public class Scripts {
     }
 
     private final ReactiveRedisDataSource redis;
+    private final Duration timeout;
     private final Map<Script, LuaScript> scripts = new EnumMap<>(Script.class);
 
-    public Scripts(ReactiveRedisDataSource redis) {
+    public Scripts(ReactiveRedisDataSource redis, CacheServiceConfig config) {
         this.redis = redis;
+        this.timeout = config.redisTimeout();
         for (Script script : Script.values()) {
             scripts.put(script, LuaScript.load("lua/" + script.file + ".lua"));
         }
     }
 
     public Uni<Response> run(Script script, List<String> keys, List<String> args) {
-        return scripts.get(script).run(redis, keys, args);
+        return RedisTimeout.within(scripts.get(script).run(redis, keys, args), timeout);
     }
 
     /** @param args byte[] (sent as is) or anything else (as its String, UTF-8) */
     public Uni<Response> runBinary(Script script, List<String> keys, List<Object> args) {
-        return scripts.get(script).runBinary(redis, keys, args);
+        return RedisTimeout.within(scripts.get(script).runBinary(redis, keys, args), timeout);
     }
 }

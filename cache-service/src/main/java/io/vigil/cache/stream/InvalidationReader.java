@@ -1,6 +1,7 @@
 package io.vigil.cache.stream;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.quarkus.logging.Log;
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XReadArgs;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,16 +24,18 @@ import io.vigil.cache.l1.L1Cache;
 import io.vigil.cache.metrics.CacheMetrics;
 import io.vigil.cache.store.CacheKeys;
 import io.vigil.cache.store.NamespaceRegistry;
+import io.vigil.cache.store.Scripts;
+import io.vigil.cache.store.Scripts.Script;
 import io.vigil.common.redis.RedisMode;
 
 /**
  * Applies every namespace's invalidation stream to this replica's L1. Every replica must see every invalidation, so
  * this is not a consumer group (which would hand each entry to one member): each replica keeps its own position per
- * stream and reads with a plain {@code XREAD BLOCK} from there (on Redis Cluster: one non-blocking XREAD per stream,
- * see {@link #pollEachStream()}). After any read failure (Redis down, connection
- * killed) it resynchronises before reading on: it replays from its last applied id, and clears a namespace's L1
- * only when entries after that id are gone (trimmed past it: by {@code entries-added} and {@code length}, since the
- * scripts only ever trim; or the stream was lost: its last id is behind ours, or it no longer exists).
+ * stream. Each read ({@code read.lua}) returns the entries after that position together with the stream's counters,
+ * so a gap is noticed on every read, connected or not: when entries after the position are gone (trimmed past it,
+ * or the stream was lost), the namespace's L1 is cleared. Between reads it waits in one {@code XREAD BLOCK} (on
+ * Redis Cluster it polls, see {@link #awaitMore()}). Any failure or stall (no answer within the block plus
+ * {@code vigil.cache.redis-timeout}) disconnects it: L1 is bypassed until it reads again.
  */
 @ApplicationScoped
 public class InvalidationReader {
@@ -42,8 +45,8 @@ public class InvalidationReader {
     static final Duration CLUSTER_POLL = Duration.ofMillis(50);
     private static final int BATCH = 1000;
 
-    private final RedisDataSource redis;
-    private final StreamCommands<String, String, String> streams;
+    private final Scripts scripts;
+    private final ReactiveStreamCommands<String, String, String> streams;
     private final NamespaceRegistry registry;
     private final L1Cache l1;
     private final CacheMetrics metrics;
@@ -57,9 +60,9 @@ public class InvalidationReader {
     private volatile long clears;
     private Thread thread;
 
-    public InvalidationReader(RedisDataSource redis, NamespaceRegistry registry, L1Cache l1, CacheMetrics metrics,
-            CacheServiceConfig config) {
-        this.redis = redis;
+    public InvalidationReader(ReactiveRedisDataSource redis, Scripts scripts, NamespaceRegistry registry, L1Cache l1,
+            CacheMetrics metrics, CacheServiceConfig config) {
+        this.scripts = scripts;
         this.streams = redis.stream(String.class);
         this.registry = registry;
         this.l1 = l1;
@@ -103,7 +106,9 @@ public class InvalidationReader {
         while (running) {
             try {
                 if (!synced) {
-                    resync();
+                    resyncs++;
+                    // reads that were in flight when the connection broke must not fill L1: new epochs
+                    positions.keySet().forEach(ns -> l1.track(ns, true));
                     synced = true;
                     connected = true;
                 }
@@ -112,24 +117,19 @@ public class InvalidationReader {
                     pause(config.invalidationBlock());
                     continue;
                 }
-                if (RedisMode.cluster()) {
-                    pollEachStream();
-                    continue;
+                boolean found = false;
+                for (String ns : positions.keySet()) {
+                    found |= readStream(ns);
                 }
-                Map<String, String> from = new HashMap<>();
-                positions.forEach((ns, id) -> from.put(CacheKeys.stream(ns), id));
-                List<StreamMessage<String, String, String>> batch = streams.xread(from,
-                        new XReadArgs().count(BATCH).block(config.invalidationBlock()));
-                for (StreamMessage<String, String, String> m : batch) {
-                    apply(m);
+                if (!found) {
+                    awaitMore();
                 }
             } catch (Exception e) {
                 if (!running) {
                     return;
                 }
                 if (connected) {
-                    Log.warnf("invalidation stream read failed (%s): L1 bypassed until resynchronised",
-                            e.getMessage());
+                    Log.warnf("invalidation stream read failed (%s): L1 bypassed until resynchronised", e);
                 }
                 else {
                     Log.debugf(e, "invalidation reader still failing");
@@ -142,23 +142,70 @@ public class InvalidationReader {
     }
 
     /**
+     * Waits until some stream has entries after this replica's position. One Redis: one {@code XREAD BLOCK COUNT 1}
+     * over all streams, only to wake up (the entries are then read by {@link #readStream}, which checks for gaps). A
+     * stall longer than the block plus {@code redis-timeout} counts as a failure: L1 is bypassed until it ends.
      * Redis Cluster: the streams of different namespaces live in different slots, so one XREAD cannot name them all
-     * (CROSSSLOT). Each stream is read on its own from this replica's position in it, without blocking (a blocking
-     * read would hold a pooled connection of every node, see vigil-common's StreamGroupReader, and delay the other
-     * streams); after a round that found nothing the reader waits {@link #CLUSTER_POLL}, which bounds the added delay.
+     * (CROSSSLOT), and a blocking read per stream would hold a pooled connection of every node (see vigil-common's
+     * StreamGroupReader); the reader polls every {@link #CLUSTER_POLL} instead, which bounds the added delay.
      */
-    private void pollEachStream() {
-        boolean found = false;
-        for (Map.Entry<String, String> p : positions.entrySet()) {
-            for (StreamMessage<String, String, String> m : streams.xread(CacheKeys.stream(p.getKey()), p.getValue(),
-                    new XReadArgs().count(BATCH))) {
-                apply(m);
-                found = true;
-            }
-        }
-        if (!found) {
+    private void awaitMore() {
+        if (RedisMode.cluster()) {
             pause(config.invalidationBlock().compareTo(CLUSTER_POLL) < 0 ? config.invalidationBlock() : CLUSTER_POLL);
+            return;
         }
+        Map<String, String> from = new HashMap<>();
+        positions.forEach((ns, id) -> from.put(CacheKeys.stream(ns), id));
+        streams.xread(from, new XReadArgs().count(1).block(config.invalidationBlock())).await()
+                .atMost(config.invalidationBlock().plus(config.redisTimeout()));
+    }
+
+    /**
+     * Applies the entries after this replica's position in one namespace's stream; first checks, in the same atomic
+     * read, that none after it are gone (trimmed past it: by {@code entries-added} and {@code length}, since the
+     * scripts only ever trim; removed by hand: {@code max-deleted-entry-id}; or the stream was lost: its last id is
+     * behind ours, or it no longer exists). If some are, the namespace's L1 is cleared: a replica that fell behind
+     * (GC pause, throttled CPU, a burst of invalidations) ends up empty, never stale.
+     *
+     * @return whether entries were applied
+     */
+    private boolean readStream(String ns) {
+        String applied = positions.get(ns);
+        if (applied == null) {
+            return false;
+        }
+        StreamRead read = read(ns, applied, BATCH);
+        long index = indexes.getOrDefault(ns, 0L);
+        if (read == null) {
+            if (!"0-0".equals(applied)) {
+                lost(ns, applied, "missing");
+                positions.put(ns, "0-0");
+                indexes.put(ns, 0L);
+            }
+            return false;
+        }
+        if (StreamIds.compare(read.lastGenerated(), applied) < 0) {
+            // Redis lost the stream and started a new one: whatever it holds was written after the loss
+            lost(ns, applied, "reset");
+            positions.put(ns, read.lastGenerated());
+            indexes.put(ns, read.entriesAdded());
+            return false;
+        }
+        if (read.entriesAdded() - read.length() > index || StreamIds.compare(read.maxDeleted(), applied) > 0) {
+            lost(ns, applied, "trimmed past it");
+            // every entry still held is after our position: the first is number entries-added - length + 1
+            indexes.put(ns, read.entriesAdded() - read.length());
+        }
+        for (StreamMessage<String, String, String> m : read.entries()) {
+            apply(m);
+        }
+        return !read.entries().isEmpty();
+    }
+
+    private void lost(String ns, String applied, String why) {
+        Log.warnf("namespace %s: invalidations after %s may be lost (stream %s); clearing its L1", ns, applied, why);
+        clears++;
+        l1.clear(ns);
     }
 
     private void apply(StreamMessage<String, String, String> m) {
@@ -189,9 +236,9 @@ public class InvalidationReader {
     private void trackNew() {
         for (String ns : registry.names()) {
             if (!positions.containsKey(ns)) {
-                StreamInfo info = info(ns);
-                positions.put(ns, info == null ? "0-0" : info.lastGenerated);
-                indexes.put(ns, info == null ? 0 : info.entriesAdded);
+                StreamRead info = read(ns, "0-0", 0);
+                indexes.put(ns, info == null ? 0 : info.entriesAdded());
+                positions.put(ns, info == null ? "0-0" : info.lastGenerated());
                 l1.track(ns, true);
             }
         }
@@ -203,66 +250,30 @@ public class InvalidationReader {
         }
     }
 
-    private void resync() {
-        resyncs++;
-        for (Map.Entry<String, String> p : positions.entrySet()) {
-            String ns = p.getKey();
-            String applied = p.getValue();
-            StreamInfo info = info(ns);
-            long index = indexes.getOrDefault(ns, 0L);
-            // Entries are only ever trimmed (never XDELed), so the stream holds entries number
-            // entriesAdded - length + 1 .. entriesAdded; we miss some iff the one after ours is gone.
-            boolean lost = info == null ? !"0-0".equals(applied)
-                    : StreamIds.compare(info.lastGenerated, applied) < 0
-                            || info.entriesAdded - info.length > index
-                            || StreamIds.compare(info.maxDeleted, applied) > 0;
-            if (lost) {
-                Log.warnf("namespace %s: invalidations after %s may be lost (stream %s); clearing its L1", ns,
-                        applied, info == null ? "missing" : "trimmed past it or reset");
-                clears++;
-                l1.clear(ns);
-                positions.put(ns, info == null ? "0-0" : info.lastGenerated);
-                indexes.put(ns, info == null ? 0 : info.entriesAdded);
-            }
-            l1.track(ns, true);
-        }
+    private record StreamRead(long entriesAdded, long length, String lastGenerated, String maxDeleted,
+            List<StreamMessage<String, String, String>> entries) {
     }
 
-    private record StreamInfo(String lastGenerated, String maxDeleted, long entriesAdded, long length) {
-    }
-
-    /** XINFO STREAM's last-generated-id, max-deleted-entry-id, entries-added (Redis 7) and length; null if absent. */
-    private StreamInfo info(String ns) {
-        Response r;
-        try {
-            r = redis.execute("XINFO", "STREAM", CacheKeys.stream(ns));
-        } catch (RuntimeException e) {
-            if (e.getMessage() != null && e.getMessage().contains("no such key")) {
-                return null;
+    /** read.lua: the entries after {@code from} (at most {@code count}) and the stream's counters; null if absent. */
+    private StreamRead read(String ns, String from, int count) {
+        String stream = CacheKeys.stream(ns);
+        Response r = scripts.run(Script.READ, List.of(stream), List.of(from, Integer.toString(count))).await()
+                .indefinitely();
+        if (r == null) {
+            return null;
+        }
+        Response raw = r.get(4);
+        List<StreamMessage<String, String, String>> entries = new ArrayList<>(raw.size());
+        for (Response e : raw) {
+            Response fields = e.get(1);
+            Map<String, String> payload = new HashMap<>();
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                payload.put(fields.get(i).toString(), fields.get(i + 1).toString());
             }
-            throw e;
+            entries.add(new StreamMessage<>(stream, e.get(0).toString(), payload));
         }
-        String last = field(r, "last-generated-id");
-        String maxDeleted = field(r, "max-deleted-entry-id");
-        String added = field(r, "entries-added");
-        String length = field(r, "length");
-        return new StreamInfo(last == null ? "0-0" : last, maxDeleted == null ? "0-0" : maxDeleted,
-                added == null ? 0 : Long.parseLong(added), length == null ? 0 : Long.parseLong(length));
-    }
-
-    /** A field of a reply that is a map (RESP3) or a flat name/value array (RESP2). */
-    private static String field(Response r, String name) {
-        if (r.getKeys() != null && !r.getKeys().isEmpty()) {
-            Response v = r.get(name);
-            return v == null ? null : v.toString();
-        }
-        for (int i = 0; i + 1 < r.size(); i += 2) {
-            if (name.equals(r.get(i).toString())) {
-                Response v = r.get(i + 1);
-                return v == null ? null : v.toString();
-            }
-        }
-        return null;
+        return new StreamRead(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toString(), r.get(3).toString(),
+                entries);
     }
 
     private static String namespaceOf(String stream) {
