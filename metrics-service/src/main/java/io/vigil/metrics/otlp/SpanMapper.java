@@ -157,6 +157,12 @@ public class SpanMapper {
             raw.method = "DB";
         } else {
             String peer = Attributes.string(a, "server.address", "net.peer.name", "peer.service");
+            if (peer == null) {
+                peer = host(Attributes.string(a, "url.full", "http.url"));
+            }
+            if (peer == null) {
+                peer = Attributes.string(a, "network.peer.address", "net.sock.peer.addr");
+            }
             String kindOfPeer = Attributes.find(a, "rpc.system") != null ? "rpc:" : "http:";
             raw.service = service + DEPENDENCY + kindOfPeer + (peer == null ? "unknown" : peer);
             String route = Attributes.string(a, "url.template", "http.route");
@@ -166,6 +172,18 @@ public class SpanMapper {
         }
         raw.status = status(span, a);
         return raw;
+    }
+
+    /** The host of a URL (some instrumentations set only {@code url.full}), or null. */
+    private static String host(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            return java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Semantic conventions send "_OTHER" for methods they do not know; Vigil's methods are letters. */
