@@ -1,6 +1,5 @@
 package io.vigil.demo;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -9,10 +8,6 @@ import io.smallrye.config.WithDefault;
 /** The demo shop's settings: where Vigil is, and how hard the load loop drives the shop. */
 @ConfigMapping(prefix = "demo")
 public interface DemoConfig {
-
-    /** The service name the shop's samples carry in metrics-service. */
-    @WithDefault("demo-shop")
-    String service();
 
     /** Vigil's writer API key (ingest, enqueue, cache writes); ./vigil demo passes the one ./vigil up generated. */
     Optional<String> writerKey();
@@ -24,10 +19,6 @@ public interface DemoConfig {
     /** Where cache-service listens. */
     @WithDefault("http://127.0.0.1:8085")
     String cacheUrl();
-
-    /** Samples are sent to the ingest stream in one XADD per this interval (a JSON array per entry). */
-    @WithDefault("250ms")
-    Duration reportInterval();
 
     Load load();
 

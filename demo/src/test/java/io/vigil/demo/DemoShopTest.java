@@ -4,28 +4,20 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
-
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vigil.testing.RedisServerResource;
 
-/** The demo shop reports what it serves to Vigil's sample stream, and its faults do what ./vigil demo says. */
+/** The demo shop exports what it serves as OpenTelemetry spans over OTLP/HTTP, and its faults do what ./vigil demo says. */
 @QuarkusTest
-@QuarkusTestResource(RedisServerResource.class)
+@QuarkusTestResource(OtlpSink.class)
 class DemoShopTest {
-
-    @Inject
-    RedisDataSource redis;
 
     @AfterEach
     void clearFaults() {
@@ -33,16 +25,16 @@ class DemoShopTest {
     }
 
     @Test
-    void timingsReachTheIngestStreamUnderTheirRouteTemplate() {
+    void timingsAreExportedAsOtlpSpansUnderTheirRouteTemplate() {
         given().get("/shop/products/42").then().statusCode(200).body("id", equalTo("42"));
-        String entries = await(() -> {
-            List<StreamMessage<String, String, String>> all = redis.stream(String.class, String.class, String.class)
-                    .xrange("vigil:ingest:samples", io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"));
-            String joined = all.stream().map(m -> m.payload().get("samples")).reduce("", String::concat);
-            return joined.contains("/shop/products/{id}") ? joined : null;
-        });
-        assertThat(entries).contains("\"service\":\"demo-shop\"").contains("\"method\":\"GET\"")
-                .contains("\"status\":200").doesNotContain("/shop/products/42");
+        OtlpSink.Export export = await(() -> OtlpSink.received().stream()
+                .filter(e -> new String(e.body(), StandardCharsets.ISO_8859_1).contains("/shop/products/{id}"))
+                .findFirst().orElse(null));
+        assertThat(export.path()).isEqualTo("/v1/traces");
+        assertThat(export.contentType()).isEqualTo("application/x-protobuf");
+        assertThat(export.authorization()).isEqualTo("Bearer test-writer-key");
+        // protobuf strings are UTF-8 as is: the resource's service.name and the span's http.route are in the body
+        assertThat(new String(export.body(), StandardCharsets.ISO_8859_1)).contains("demo-shop").contains("http.route");
     }
 
     @Test

@@ -23,18 +23,23 @@ public final class SeriesAccumulator {
     }
 
     public void record(double ms, boolean isWarn, boolean isCritical, int promBucket) {
-        bins[LatencyBins.index(ms) - LatencyBins.MIN_INDEX]++;
-        promBuckets[promBucket]++;
-        count++;
-        sumMicros += Math.round(ms * 1000);
+        record(ms, 1, isWarn, isCritical, promBucket);
+    }
+
+    /** {@code times} requests of duration {@code ms} (a histogram bucket's count, as OTLP metrics send them). */
+    public void record(double ms, long times, boolean isWarn, boolean isCritical, int promBucket) {
+        bins[LatencyBins.index(ms) - LatencyBins.MIN_INDEX] += times;
+        promBuckets[promBucket] += times;
+        count += times;
+        sumMicros += Math.round(ms * 1000) * times;
         if (ms > maxMs) {
             maxMs = ms;
         }
         if (isWarn) {
-            warn++;
+            warn += times;
         }
         if (isCritical) {
-            critical++;
+            critical += times;
         }
     }
 

@@ -79,11 +79,32 @@ public class Aggregator {
         return record(samples, streamIds, true);
     }
 
+    /**
+     * Records histogram buckets: {@code times[i]} requests of {@code samples.get(i)}'s duration each (OTLP metrics);
+     * the future completes when they are in Redis. Buckets are counted as slow, but are no individual requests, so
+     * they are not listed among the slow requests.
+     */
+    public CompletableFuture<Void> recordCounts(List<Sample> samples, long[] times) {
+        if (samples.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return record(samples, times, List.of(), false);
+    }
+
     private CompletableFuture<Void> record(Collection<Sample> samples, List<String> streamIds, boolean stream) {
+        return record(samples, null, streamIds, stream);
+    }
+
+    private CompletableFuture<Void> record(Collection<Sample> samples, long[] times, List<String> streamIds,
+            boolean stream) {
         synchronized (lock) {
             PendingBatch batch = current;
             batch.streamIds.addAll(streamIds);
+            int i = 0;
+            long recorded = 0;
             for (Sample s : samples) {
+                long n = times == null ? 1 : times[i++];
+                recorded += n;
                 long rawStart = Resolution.RAW.bucketStart(s.timestampMs());
                 PendingBatch.UnitKey key = new PendingBatch.UnitKey(s.service(), s.endpoint(), s.method(),
                         s.statusClass(), rawStart, stream);
@@ -95,12 +116,12 @@ public class Aggregator {
                 }
                 double ms = s.durationMs();
                 boolean slow = ms > warnMs;
-                acc.record(ms, slow, ms > criticalMs, promBucket(ms));
-                if (slow) {
+                acc.record(ms, n, slow, ms > criticalMs, promBucket(ms));
+                if (slow && times == null) {
                     batch.slow.add(s);
                 }
             }
-            batch.samples += samples.size();
+            batch.samples += recorded;
             return stream ? batch.streamFlushed : batch.restFlushed;
         }
     }
