@@ -27,8 +27,9 @@ class RegexTest {
     void theIssuesPatternMatchesFastInAMatcherAndASilence() {
         Matcher m = Matcher.parse("alertname=~" + HOSTILE);
         Silence s = new Silence("s", List.of("alertname=~" + HOSTILE), 0, Long.MAX_VALUE, "", "", 0);
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
-            for (int i = 0; i < 1000; i++) {
+        // generous for a loaded CI machine: one match on java.util.regex does not finish in 20 s
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            for (int i = 0; i < 200; i++) {
                 assertThat(m.matches(Map.of("alertname", VALUE + i))).isFalse();
                 assertThat(s.mutes(Map.of("alertname", VALUE + i))).isFalse();
             }
