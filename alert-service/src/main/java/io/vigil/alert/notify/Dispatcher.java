@@ -87,6 +87,9 @@ public class Dispatcher {
             String key = m.receiver() + "|" + m.path() + "|" + groupLabels;
             for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
                 AlertGroup g = groups.get(key);
+                if (g != null && a.state.label().equals(g.alerts.get(a.fingerprint))) {
+                    break; // the group has this state already: a replayed outbox intent changes nothing
+                }
                 if (g == null) {
                     if (a.state == AlertState.RESOLVED) {
                         break; // its group was flushed and emptied: nothing told about it is pending
