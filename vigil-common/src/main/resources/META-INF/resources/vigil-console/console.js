@@ -417,7 +417,7 @@ export function chart(series, xs, { height = 220, unit = '', id } = {}) {
       width, height,
       series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: cssVar(PALETTE[i % PALETTE.length]), width: 1.5,
         value: (u, v) => (v === null || v === undefined ? '–' : `${num(v, 1)}${unit}`) }))],
-      axes: [axis, { ...axis, values: (u, vals) => vals.map((v) => `${num(v, 1)}${unit}`), size: 60 }],
+      axes: [axis, { ...axis, values: (u, vals) => vals.map((v) => `${num(v, 1)}${unit}`), size: 84 }],
     }, [xs, ...series.map((s) => s.values)], box);
   }).catch(showProblem);
   return box;
