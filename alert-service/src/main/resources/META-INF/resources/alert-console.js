@@ -35,8 +35,16 @@ export function parseMatcher(text) {
   } };
 }
 
+const parsed = new Map(); // matcher text -> parsed: 10,000 alerts x the silences would otherwise recompile regexes
+
 function matchesAll(matchers, labels) {
-  return (matchers || []).every((t) => parseMatcher(t)?.test(labels) ?? false);
+  return (matchers || []).every((t) => {
+    if (!parsed.has(t)) {
+      if (parsed.size > 5000) parsed.clear();
+      parsed.set(t, parseMatcher(t));
+    }
+    return parsed.get(t)?.test(labels) ?? false;
+  });
 }
 
 /** The routes an alert's labels reach (depth first, first matching child unless it says continue), like Router. */
