@@ -18,6 +18,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -33,7 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 public final class Browser implements AutoCloseable {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final ChromeDriver driver;
@@ -89,8 +90,9 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until an element matching the selector exists. */
     public WebElement find(By by) {
-        return new WebDriverWait(driver, WAIT, POLL).ignoring(StaleElementReferenceException.class)
-                .until(d -> d.findElements(by).stream().findFirst().orElse(null));
+        WebElement[] found = new WebElement[1];
+        until(by.toString(), () -> (found[0] = driver.findElements(by).stream().findFirst().orElse(null)) != null);
+        return found[0];
     }
 
     public WebElement find(String css) {
@@ -103,8 +105,15 @@ public final class Browser implements AutoCloseable {
 
     /** Waits for a condition of the page (re-evaluated until it holds or the deadline passes). */
     public void until(String what, Supplier<Boolean> condition) {
-        new WebDriverWait(driver, WAIT, POLL).withMessage(what).ignoring(StaleElementReferenceException.class)
-                .until(d -> Boolean.TRUE.equals(condition.get()));
+        try {
+            new WebDriverWait(driver, WAIT, POLL).withMessage(what).ignoring(StaleElementReferenceException.class)
+                    .until(d -> Boolean.TRUE.equals(condition.get()));
+        } catch (TimeoutException e) {
+            // The page's own error bar usually says why (a 4xx/5xx the console showed).
+            List<WebElement> problem = driver.findElements(By.id("vc-problem"));
+            String shown = problem.isEmpty() || !problem.get(0).isDisplayed() ? "none" : problem.get(0).getText();
+            throw new AssertionError("timed out waiting for " + what + "; the page's error bar: " + shown, e);
+        }
     }
 
     /** The text of the first match, read again when the refresh loop replaced the element meanwhile. */
