@@ -431,7 +431,7 @@ export function sparkline(values, { width = 120, height = 28 } = {}) {
     new U({ width, height, legend: { show: false }, cursor: { show: false },
       scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] } },
       axes: [{ show: false }, { show: false }],
-      series: [{}, { stroke: cssVar('--c1'), width: 1.5, fill: cssVar('--c1-fill') }] },
+      series: [{}, { stroke: cssVar('--c1'), width: 1.5, fill: cssVar('--c1-fill'), points: { show: false } }] },
     [values.map((_, i) => i), values], box);
   }).catch(() => {});
   return box;
