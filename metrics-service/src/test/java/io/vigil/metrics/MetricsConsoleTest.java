@@ -59,6 +59,9 @@ class MetricsConsoleTest {
             b.waitForText("#endpoints-body", "Sign in");
             b.signIn(ApiKeys.READER, "reader");
             b.find("#window option[value='15m']").click();
+            // the slowest-requests list is newest first across services unless one is picked: other test classes'
+            // slow requests are newer than these
+            b.find("#service option[value='console-shop']").click();
             String row = "tr[data-endpoint='console-shop POST /checkout']";
             b.find(row);
             b.until("p95 shown", () -> b.text(row).contains(String.valueOf(Math.round(p95[0]))) || b.text(row).contains(
