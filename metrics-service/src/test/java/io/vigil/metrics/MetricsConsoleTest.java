@@ -58,10 +58,10 @@ class MetricsConsoleTest {
             b.open("/");
             b.waitForText("#endpoints-body", "Sign in");
             b.signIn(ApiKeys.READER, "reader");
-            b.find("#window option[value='15m']").click();
+            b.click("#window option[value='15m']");
             // the slowest-requests list is newest first across services unless one is picked: other test classes'
             // slow requests are newer than these
-            b.find("#service option[value='console-shop']").click();
+            b.click("#service option[value='console-shop']");
             String row = "tr[data-endpoint='console-shop POST /checkout']";
             b.find(row);
             b.until("p95 shown", () -> b.text(row).contains(String.valueOf(Math.round(p95[0]))) || b.text(row).contains(
