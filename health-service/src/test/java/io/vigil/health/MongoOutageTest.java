@@ -1,5 +1,6 @@
 package io.vigil.health;
 
+import io.vigil.testing.StoppableMongoResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

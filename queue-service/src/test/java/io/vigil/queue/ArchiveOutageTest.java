@@ -1,5 +1,6 @@
 package io.vigil.queue;
 
+import io.vigil.testing.StoppableMongoResource;
 import static io.vigil.queue.QueueApi.ack;
 import static io.vigil.queue.QueueApi.createQueue;
 import static io.vigil.queue.QueueApi.enqueue;

@@ -1,4 +1,4 @@
-package io.vigil.queue;
+package io.vigil.testing;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -7,15 +7,23 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vigil.mongo.embedded.EmbeddedMongo;
-import io.vigil.testing.RedisServer;
 
 /**
- * A MongoDB wire server on a fixed loopback port that a test can stop (connections dropped, as in an outage) and
- * start again, with short driver timeouts so an outage is noticed in about a second.
+ * The tests' MongoDB: a wire server on a fixed loopback port that a test can stop (connections dropped, as in an
+ * outage) and start again with its data, with short driver timeouts so an outage is noticed in about a second. Like
+ * {@code RedisServerResource}, declaring it on one @QuarkusTest applies it to every @QuarkusTest of the module (one app
+ * start for all).
  */
 public class StoppableMongoResource implements QuarkusTestResourceLifecycleManager {
 
     private static final int PORT = RedisServer.freePort();
+    /** The data outlives an outage, as a real MongoDB's would: stopping the server must not clear it. */
+    private static final MemoryBackend DATA = new MemoryBackend() {
+        @Override
+        public void close() {
+            // kept for the restart
+        }
+    };
     private static MongoServer server;
 
     @Override
@@ -34,7 +42,7 @@ public class StoppableMongoResource implements QuarkusTestResourceLifecycleManag
 
     public static synchronized void startMongo() {
         if (server == null) {
-            server = EmbeddedMongo.newServer(new MemoryBackend());
+            server = EmbeddedMongo.newServer(DATA);
             server.bind(new InetSocketAddress("127.0.0.1", PORT));
         }
     }
