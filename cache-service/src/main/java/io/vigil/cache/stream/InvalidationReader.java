@@ -110,10 +110,10 @@ public class InvalidationReader {
                     // reads that were in flight when the connection broke must not fill L1: new epochs
                     positions.keySet().forEach(ns -> l1.track(ns, true));
                     synced = true;
-                    connected = true;
                 }
                 trackNew();
                 if (positions.isEmpty()) {
+                    connected = true; // no stream to follow, so none to miss
                     pause(config.invalidationBlock());
                     continue;
                 }
@@ -121,6 +121,10 @@ public class InvalidationReader {
                 for (String ns : positions.keySet()) {
                     found |= readStream(ns);
                 }
+                // only now: Redis answered and every stream was read (gaps checked). Set before the reads, it turned
+                // true for one redis-timeout after every retry pause while Redis was still stalled, so L1 answered
+                // as coherent and /coherence said connected with Redis unreachable
+                connected = true;
                 if (!found) {
                     awaitMore();
                 }
