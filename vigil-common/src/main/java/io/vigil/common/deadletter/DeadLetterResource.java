@@ -8,7 +8,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -22,6 +24,7 @@ import io.vigil.common.security.Roles;
  * jobs ({@code /api/v1/queues/{q}/dead/...}).
  */
 @Path("/api/v1/admin/streams/dead-letters")
+@Produces(MediaType.APPLICATION_JSON) // an unsupported Accept gets 406, not a failed negotiation (500)
 @Tag(name = "stream dead letters")
 @RolesAllowed(Roles.ADMIN)
 public class DeadLetterResource {
