@@ -206,8 +206,9 @@ public class Prober {
             };
             long timer = vertx.setTimer(target.timeoutMs(), id -> {
                 if (done.compareAndSet(false, true)) {
-                    reset.run();
+                    // the timeout first: resetting fails the response at once, and that must not become the reason
                     em.fail(new TimeoutException("timeout"));
+                    reset.run();
                 }
             });
             em.onTermination(() -> {
