@@ -23,6 +23,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vigil.common.event.Streams;
+import io.vigil.metrics.domain.Sample;
+import io.vigil.metrics.store.Aggregator;
+import io.vigil.metrics.store.RedisKeys;
 import io.vigil.metrics.stream.SampleStreamReader;
 import io.vigil.testing.RedisServerResource;
 import io.vigil.testing.Resp;
@@ -38,6 +41,8 @@ class IngestFaultsTest {
     RedisDataSource redis;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    Aggregator aggregator;
 
     @Test
     void aSeriesRedisRefusesKeepsItsEntryPendingAndNothingIsCountedTwiceAfterRecovery() throws Exception {
@@ -68,6 +73,43 @@ class IngestFaultsTest {
         assertThat(count("/a")).isEqualTo(10);
         assertThat(deadLetterCopiesOf(id)).as("one dead-letter copy however often the entry was delivered")
                 .hasSize(1);
+    }
+
+    @Test
+    void aFlushKilledBetweenItsMergesAndItsAckIsReplayedWithoutCountingAnythingTwice() throws Exception {
+        Instant at = Instant.now();
+        List<Map<String, Object>> samples = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            samples.add(MetricsApiTest.sample("replay-svc", "/a", "GET", 200, 10 + i, at));
+            samples.add(MetricsApiTest.sample("replay-svc", "/b", "GET", 200, 20 + i, at));
+        }
+        String token = "ghost-run#7";
+        String id;
+        try (Resp raw = new Resp(RedisServerResource.portOf(Streams.INGEST_SAMPLES))) {
+            // A replica that is gone read the entry (in one transaction, so this service cannot read it first) ...
+            raw.call("MULTI");
+            raw.call("XADD", Streams.INGEST_SAMPLES, "*", "samples", mapper.writeValueAsString(samples));
+            raw.call("XREADGROUP", "GROUP", GROUP, "ghost", "COUNT", "1", "STREAMS", Streams.INGEST_SAMPLES, ">");
+            id = (String) ((List<?>) raw.call("EXEC")).get(0);
+        }
+        // ... journaled its flush, and merged series /a under the flush's token before it was killed: /b and the XACK
+        // never happened.
+        try (Resp raw = new Resp(RedisServerResource.portOf(RedisKeys.JOURNAL))) {
+            raw.call("HSET", RedisKeys.JOURNAL, token, id);
+            raw.call("HSET", RedisKeys.JOURNAL_ENTRIES, id, token);
+        }
+        List<Sample> mergedBeforeTheKill = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            mergedBeforeTheKill.add(new Sample("replay-svc", "/a", "GET", 200, 10 + i, at.toEpochMilli(), null));
+        }
+        aggregator.replay(token, mergedBeforeTheKill, List.of()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(count("/a", "replay-svc")).isEqualTo(10);
+
+        // This service reclaims the entry after claim-idle, replays the journaled flush, and counts each sample once.
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(id) == 0 && count("/b", "replay-svc") == 10);
+        assertThat(count("/a", "replay-svc")).as("the series merged before the kill is not merged again")
+                .isEqualTo(10);
+        assertThat(redis.hash(String.class).hget(RedisKeys.JOURNAL, token)).as("the flush is finished").isNull();
     }
 
     @Test

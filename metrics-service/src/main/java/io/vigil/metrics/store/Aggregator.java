@@ -1,7 +1,11 @@
 package io.vigil.metrics.store;
 
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.annotation.PreDestroy;
@@ -12,6 +16,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
+import io.vigil.common.stream.Instance;
 import io.vigil.metrics.api.PrometheusExport;
 import io.vigil.metrics.config.MetricsConfig;
 import io.vigil.metrics.domain.Resolution;
@@ -34,14 +39,23 @@ public class Aggregator {
     private final double[] promBoundsMs;
     private final Object lock = new Object();
     private PendingBatch current = new PendingBatch();
-    /** Stream series a refused flush left (flusher thread only). */
-    private PendingBatch.Carry carry;
+    /**
+     * Stream parts of earlier flushes still to write, oldest first (flusher thread only): series Redis refused, XACKs
+     * that failed, flushes the connection dropped, and flushes of dead replicas replayed from the journal.
+     */
+    private final Deque<PendingBatch> unfinished = new ArrayDeque<>();
+    /** Replays handed over by the stream reader, written by the next flush (any thread). */
+    private final Deque<PendingBatch> replays = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** This process's run: a restarted replica keeps its name, but its flush sequence starts again. */
+    private final String run;
+    private long seq;
     private long lastRefusalLog;
     private Thread flusher;
     private volatile boolean running = true;
 
-    public Aggregator(BucketWriter writer, MetricsConfig config, MeterRegistry meters) {
+    public Aggregator(BucketWriter writer, MetricsConfig config, MeterRegistry meters, Instance instance) {
         this.writer = writer;
+        this.run = instance.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Gauge.builder("vigil.metrics.flush.refused.series", this, Aggregator::refusedSeries)
                 .description("Stream series Redis refused (memory full, wrong key type), retried at every flush; "
                         + "their entries stay pending")
@@ -98,32 +112,36 @@ public class Aggregator {
     private CompletableFuture<Void> record(Collection<Sample> samples, long[] times, List<String> streamIds,
             boolean stream) {
         synchronized (lock) {
-            PendingBatch batch = current;
-            batch.streamIds.addAll(streamIds);
-            int i = 0;
-            long recorded = 0;
-            for (Sample s : samples) {
-                long n = times == null ? 1 : times[i++];
-                recorded += n;
-                long rawStart = Resolution.RAW.bucketStart(s.timestampMs());
-                PendingBatch.UnitKey key = new PendingBatch.UnitKey(s.service(), s.endpoint(), s.method(),
-                        s.statusClass(), rawStart, stream);
-                SeriesAccumulator acc = batch.units.get(key);
-                if (acc == null) {
-                    acc = new SeriesAccumulator(new SeriesKey(s.service(), s.endpoint(), s.method(), s.statusClass()),
-                            rawStart, promBoundsMs.length);
-                    batch.units.put(key, acc);
-                }
-                double ms = s.durationMs();
-                boolean slow = ms > warnMs;
-                acc.record(ms, n, slow, ms > criticalMs, promBucket(ms));
-                if (slow && times == null) {
-                    batch.slow.add(s);
-                }
-            }
-            batch.samples += recorded;
-            return stream ? batch.streamFlushed : batch.restFlushed;
+            return record(current, samples, times, streamIds, stream);
         }
+    }
+
+    private CompletableFuture<Void> record(PendingBatch batch, Collection<Sample> samples, long[] times,
+            List<String> streamIds, boolean stream) {
+        batch.streamIds.addAll(streamIds);
+        int i = 0;
+        long recorded = 0;
+        for (Sample s : samples) {
+            long n = times == null ? 1 : times[i++];
+            recorded += n;
+            long rawStart = Resolution.RAW.bucketStart(s.timestampMs());
+            PendingBatch.UnitKey key = new PendingBatch.UnitKey(s.service(), s.endpoint(), s.method(),
+                    s.statusClass(), rawStart, stream);
+            SeriesAccumulator acc = batch.units.get(key);
+            if (acc == null) {
+                acc = new SeriesAccumulator(new SeriesKey(s.service(), s.endpoint(), s.method(), s.statusClass()),
+                        rawStart, promBoundsMs.length);
+                batch.units.put(key, acc);
+            }
+            double ms = s.durationMs();
+            boolean slow = ms > warnMs;
+            acc.record(ms, n, slow, ms > criticalMs, promBucket(ms));
+            if (slow && times == null) {
+                batch.slow.add(s);
+            }
+        }
+        batch.samples += recorded;
+        return stream ? batch.streamFlushed : batch.restFlushed;
     }
 
     private int promBucket(double ms) {
@@ -150,27 +168,62 @@ public class Aggregator {
         }
     }
 
-    /** Writes what was recorded so far, with what an earlier refused flush left; also used on shutdown. */
+    /**
+     * Records the samples of the entries of an unfinished flush of {@code token} (a replica died between its merges and
+     * its XACK): the next flush writes them under that token, so the merges it had made are skipped, then acknowledges
+     * the entries and forgets the flush.
+     */
+    public CompletableFuture<Void> replay(String token, Collection<Sample> samples, List<String> streamIds) {
+        PendingBatch batch = new PendingBatch();
+        record(batch, samples, null, streamIds, true);
+        batch.token = token;
+        replays.add(batch);
+        return batch.streamFlushed;
+    }
+
+    /** Writes what earlier flushes left, then what was recorded since; also used on shutdown. */
     public void flushOnce() {
+        for (PendingBatch replay; (replay = replays.poll()) != null;) {
+            unfinished.addLast(replay);
+        }
         PendingBatch batch = swap();
-        if (carry != null) {
-            batch.absorb(carry);
-            carry = null;
+        if (!batch.streamIds.isEmpty() || !batch.streamUnits().isEmpty()) {
+            batch.token = run + "#" + (++seq);
+        }
+        // Marks of this run below its oldest unfinished flush are no longer needed: no flush of theirs is retried.
+        long oldest = batch.token == null ? seq + 1 : seq;
+        for (PendingBatch b : unfinished) {
+            if (PendingBatch.runOf(b.token).equals(run)) {
+                oldest = Math.min(oldest, PendingBatch.seqOf(b.token));
+            }
+        }
+        int retries = unfinished.size();
+        for (int i = 0; i < retries; i++) {
+            PendingBatch retry = unfinished.pollFirst();
+            // A dead replica's flush keeps all its marks: it may have left more than one unfinished.
+            retry.oldestUnfinished = PendingBatch.runOf(retry.token).equals(run) ? oldest : 0;
+            write(retry);
         }
         if (batch.isEmpty()) {
             batch.restFlushed.complete(null);
             batch.streamFlushed.complete(null);
-            return;
+        } else {
+            batch.oldestUnfinished = oldest;
+            write(batch);
         }
+    }
+
+    /** Writes one batch; what Redis refused or the connection lost is kept to be retried under the same token. */
+    private void write(PendingBatch batch) {
         BucketWriter.Result result;
         try {
             result = writer.write(batch);
         } catch (RuntimeException e) {
-            // The connection failed mid-flush: what Redis applied is unknown. Callers see the failure: REST answers
-            // 503, stream entries stay pending and are read again (at least once, as after a crash).
+            // The connection failed mid-flush: what Redis applied is unknown. REST callers are answered 503; the
+            // stream part is retried under its token, whose marks skip what was applied.
             Log.warnf("flush of %d samples failed: %s", batch.samples, e.getMessage());
             batch.restFlushed.completeExceptionally(e);
-            batch.streamFlushed.completeExceptionally(e);
+            unfinished.addLast(batch.retry(batch.streamUnits(), false));
             return;
         }
         if (result.restRefused() == null) {
@@ -182,21 +235,22 @@ public class Aggregator {
             batch.streamFlushed.complete(null);
             return;
         }
-        carry = new PendingBatch.Carry(result.streamRetry(), result.streamAcked() ? List.of() : batch.streamIds,
-                batch.streamFlushed, batch.attempts + 1);
+        unfinished.addLast(batch.retry(result.streamRetry(), result.streamAcked()));
         long now = System.currentTimeMillis();
         if (now - lastRefusalLog > 10_000) {
             lastRefusalLog = now;
-            Log.warnf("flush refused by Redis (%s): %d stream series and %d entries are retried at each flush, "
-                    + "the entries stay pending", result.reason(), result.streamRetry().size(),
-                    carry.streamIds().size());
+            Log.warnf("flush refused by Redis (%s): %d stream series are retried at each flush, their entries stay "
+                    + "pending", result.reason(), refusedSeries());
         }
     }
 
     /** Stream series waiting for Redis to accept them again (0 when all is flushed). */
     public int refusedSeries() {
-        PendingBatch.Carry c = carry;
-        return c == null ? 0 : c.units().size();
+        int n = 0;
+        for (PendingBatch b : unfinished) {
+            n += b.units.size();
+        }
+        return n;
     }
 
     @PreDestroy

@@ -35,7 +35,9 @@ import io.vigil.metrics.domain.SeriesKey;
  * succeeded the acknowledgements of the stream entries (with the slow-request lists and counters). So a crash can
  * only leave an index entry without data, never data that no closer will find, and an entry is never acknowledged
  * while Redis refused (memory full, a key of the wrong type) a series of its samples: that series is reported back
- * for the next flush to retry.
+ * for the next flush to retry. A batch holding stream entries is recorded in the {@link FlushJournal} with its
+ * indexes and forgotten with its XACKs, and its merges are marked with its token: a retry, or a replay after a crash
+ * between merge and XACK, counts nothing twice.
  */
 @ApplicationScoped
 public class BucketWriter {
@@ -46,10 +48,12 @@ public class BucketWriter {
     private final IngestMeters meters;
     private final ObjectMapper mapper;
     private final MetricsConfig config;
+    private final FlushJournal journal;
 
     public BucketWriter(Redis redis, CardinalityCap cap, PrometheusExport prometheus, IngestMeters meters,
-            ObjectMapper mapper, MetricsConfig config) {
+            ObjectMapper mapper, MetricsConfig config, FlushJournal journal) {
         this.redis = redis;
+        this.journal = journal;
         this.cap = cap;
         this.prometheus = prometheus;
         this.meters = meters;
@@ -105,6 +109,9 @@ public class BucketWriter {
             requests.add(Request.cmd(Command.EXPIRE).arg(index).arg(ttls.get(index)));
             requests.add(opened.get(index));
         });
+        if (batch.token != null && !batch.streamIds.isEmpty()) {
+            journal.open(batch.token, batch.streamIds, requests);
+        }
         try {
             Pipelines.run(redis, requests);
         } catch (RuntimeException e) {
@@ -125,7 +132,7 @@ public class BucketWriter {
         List<String> ids = new ArrayList<>(units.keySet());
         List<Request> merges = new ArrayList<>(ids.size());
         for (String id : ids) {
-            merges.add(flushRequest(units.get(id)));
+            merges.add(flushRequest(units.get(id), streamUnits.contains(id) ? batch : null));
         }
         List<Response> replies = Pipelines.run(redis, merges);
         List<SeriesAccumulator> applied = new ArrayList<>(ids.size());
@@ -136,7 +143,9 @@ public class BucketWriter {
             Response reply = replies.get(i);
             SeriesAccumulator acc = units.get(ids.get(i));
             if (reply != null && reply.type() == ResponseType.NUMBER) {
-                applied.add(acc);
+                if (reply.toInteger() == 1) {
+                    applied.add(acc); // 2: merged by an earlier try of this flush, already exported
+                }
                 continue;
             }
             String why = reply == null ? "no reply" : reply.toString();
@@ -160,6 +169,9 @@ public class BucketWriter {
             Request xack = Request.cmd(Command.XACK).arg(Streams.INGEST_SAMPLES).arg(SampleStreamReader.GROUP);
             batch.streamIds.forEach(xack::arg);
             after.add(xack);
+            if (batch.token != null) {
+                journal.close(batch.token, batch.streamIds, after);
+            }
         }
         boolean acked = retry.isEmpty();
         try {
@@ -203,16 +215,30 @@ public class BucketWriter {
         return units;
     }
 
-    private Request flushRequest(SeriesAccumulator acc) {
+    /** The merge of one unit; a stream unit of a batch with a token is marked, so a replay skips it. */
+    private Request flushRequest(SeriesAccumulator acc, PendingBatch marked) {
         String seriesId = acc.key().id();
-        Request eval = Request.cmd(Command.EVAL).arg(LuaScripts.FLUSH_BUCKET).arg(Resolution.ALL.size());
+        boolean mark = marked != null && marked.token != null;
+        int n = Resolution.ALL.size();
+        Request eval = Request.cmd(Command.EVAL).arg(LuaScripts.FLUSH_BUCKET).arg(mark ? n + 1 : n);
         for (Resolution res : Resolution.ALL) {
             eval.arg(RedisKeys.bucket(seriesId, res, res.bucketStart(acc.rawStart() * 1000)));
         }
+        if (mark) {
+            eval.arg(RedisKeys.applied(seriesId));
+        }
+        eval.arg(n);
         for (Resolution res : Resolution.ALL) {
             eval.arg(openTtlSeconds(res));
         }
         eval.arg(Double.toString(acc.maxMs()));
+        if (mark) {
+            eval.arg(PendingBatch.runOf(marked.token))
+                    .arg(PendingBatch.seqOf(marked.token) + ":" + acc.rawStart())
+                    .arg(marked.oldestUnfinished);
+        } else {
+            eval.arg("").arg("").arg(0);
+        }
         eval.arg("c").arg(acc.count());
         eval.arg("s").arg(acc.sumMicros());
         if (acc.warn() > 0) {

@@ -41,11 +41,6 @@ public final class PendingBatch {
         }
     }
 
-    /** What a refused flush leaves for the next one: stream series not yet merged and entries not yet acknowledged. */
-    record Carry(List<SeriesAccumulator> units, List<String> streamIds, CompletableFuture<Void> streamFlushed,
-            int attempts) {
-    }
-
     final Map<UnitKey, SeriesAccumulator> units = new HashMap<>();
     final List<Sample> slow = new ArrayList<>();
     /** Ingest-stream entries whose samples are in this batch: acknowledged once all their series are merged. */
@@ -54,24 +49,52 @@ public final class PendingBatch {
     final CompletableFuture<Void> streamFlushed = new CompletableFuture<>();
     long samples;
     int attempts;
+    /**
+     * Who flushes the stream part, {@code <run>#<seq>}: the key of its journal record and of its merges' marks (null
+     * until the flusher takes the batch). A retry or a replay keeps the token, so a merge already applied is skipped.
+     */
+    String token;
+    /** The run's oldest unfinished flush when this one is written: marks below it are dropped (0 keeps all). */
+    long oldestUnfinished;
 
-    /** Takes over what an earlier, refused flush left; that flush's callers complete with this batch. */
-    void absorb(Carry carry) {
-        for (SeriesAccumulator acc : carry.units()) {
-            units.merge(UnitKey.of(acc, true), acc, (a, b) -> {
-                a.merge(b);
-                return a;
-            });
+    /** What a refused or failed flush leaves: its stream series not yet merged and its entries not yet acknowledged. */
+    PendingBatch retry(List<SeriesAccumulator> streamUnits, boolean acked) {
+        PendingBatch next = new PendingBatch();
+        for (SeriesAccumulator acc : streamUnits) {
+            next.units.put(UnitKey.of(acc, true), acc);
         }
-        streamIds.addAll(carry.streamIds());
-        attempts = Math.max(attempts, carry.attempts());
-        streamFlushed.whenComplete((v, e) -> {
+        if (!acked) {
+            next.streamIds.addAll(streamIds);
+        }
+        next.token = token;
+        next.attempts = attempts + 1;
+        next.streamFlushed.whenComplete((v, e) -> {
             if (e != null) {
-                carry.streamFlushed().completeExceptionally(e);
+                streamFlushed.completeExceptionally(e);
             } else {
-                carry.streamFlushed().complete(null);
+                streamFlushed.complete(null);
             }
         });
+        return next;
+    }
+
+    /** The stream series of this batch (a failed flush retries them; REST callers were answered 503). */
+    List<SeriesAccumulator> streamUnits() {
+        List<SeriesAccumulator> out = new ArrayList<>();
+        units.forEach((k, acc) -> {
+            if (k.stream()) {
+                out.add(acc);
+            }
+        });
+        return out;
+    }
+
+    static long seqOf(String token) {
+        return Long.parseLong(token.substring(token.lastIndexOf('#') + 1));
+    }
+
+    static String runOf(String token) {
+        return token.substring(0, token.lastIndexOf('#'));
     }
 
     boolean isEmpty() {

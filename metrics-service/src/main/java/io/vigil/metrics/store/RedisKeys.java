@@ -13,6 +13,17 @@ public final class RedisKeys {
         return "vigil:m:{" + seriesId + "}:" + res.label() + ":" + start;
     }
 
+    /** HASH run id → marks "&lt;seq&gt;:&lt;raw start&gt;" of the stream flushes merged into a series (flush_bucket.lua). */
+    public static String applied(String seriesId) {
+        return "vigil:m:{" + seriesId + "}:applied";
+    }
+
+    /** HASH flush token → the ingest-stream entry ids it holds, while the flush is unfinished (FlushJournal). */
+    public static final String JOURNAL = "vigil:m:{journal}:flushes";
+
+    /** HASH ingest-stream entry id → the token of the unfinished flush holding it (FlushJournal). */
+    public static final String JOURNAL_ENTRIES = "vigil:m:{journal}:entries";
+
     /** SET of the series ids that have data in one bucket. */
     public static String bucketSeries(Resolution res, long start) {
         return "vigil:m:{" + res.label() + ":" + start + "}:series";

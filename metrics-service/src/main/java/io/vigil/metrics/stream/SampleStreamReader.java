@@ -15,6 +15,8 @@ import jakarta.enterprise.event.Observes;
 
 import io.micrometer.core.instrument.Counter;
 import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.runtime.StartupEvent;
 import io.vigil.common.event.Streams;
@@ -29,6 +31,7 @@ import io.vigil.metrics.domain.Sample;
 import io.vigil.metrics.domain.SampleBatchReader;
 import io.vigil.metrics.domain.SampleParser;
 import io.vigil.metrics.store.Aggregator;
+import io.vigil.metrics.store.FlushJournal;
 import io.vigil.metrics.store.IngestMeters;
 
 /**
@@ -51,6 +54,8 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
     private final SampleParser parser;
     private final SampleBatchReader batchReader;
     private final Aggregator aggregator;
+    private final FlushJournal journal;
+    private final RedisDataSource redis;
     private final MetricsConfig.Stream config;
     private final StreamConsumers consumers;
     private final Instance instance;
@@ -62,11 +67,13 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
     private final Set<String> recording = ConcurrentHashMap.newKeySet();
 
     public SampleStreamReader(SampleParser parser, SampleBatchReader batchReader, Aggregator aggregator,
-            MetricsConfig config, StreamConsumers consumers, Instance instance, IngestMeters meters,
-            StreamsConfig streams) {
+            FlushJournal journal, RedisDataSource redis, MetricsConfig config, StreamConsumers consumers,
+            Instance instance, IngestMeters meters, StreamsConfig streams) {
         this.parser = parser;
         this.batchReader = batchReader;
         this.aggregator = aggregator;
+        this.journal = journal;
+        this.redis = redis;
         this.config = config.stream();
         this.consumers = consumers;
         this.instance = instance;
@@ -87,36 +94,84 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
     /** Records the samples of a batch; the aggregator acknowledges the entries in the flush that stores them. */
     @Override
     public void handle(StreamGroupReader reader, List<StreamMessage<String, String, String>> batch, boolean reclaimed) {
-        long now = System.currentTimeMillis();
+        if (reclaimed) {
+            batch = replayUnfinishedFlushes(reader, batch);
+        }
         List<Sample> samples = new ArrayList<>(batch.size() * 8);
         List<String> ids = new ArrayList<>(batch.size());
         for (StreamMessage<String, String, String> message : batch) {
-            if (reclaimed && recording.contains(message.id())) {
-                continue; // still being flushed here: recording it again would count it twice
-            }
             if (reclaimed && reader.deliveries(message.id()) > maxDeliveries) {
                 reader.deadLetter(message, "delivered more than " + maxDeliveries + " times");
                 continue;
             }
             ids.add(message.id());
-            if (message.payload() == null || message.payload().isEmpty()) {
-                continue; // trimmed while pending: nothing left to record
-            }
-            List<FieldError> errors = new ArrayList<>();
-            parse(message.payload(), now, samples, errors);
-            if (!errors.isEmpty()) {
-                rejected.increment(errors.size());
-                // Kept for inspection; the valid samples of the same entry are still recorded.
-                reader.copyToDeadLetter(message,
-                        errors.size() > 5 ? errors.subList(0, 5) + " ..." : errors.toString());
+            parse(reader, message, samples);
+        }
+        track(ids, samples.size(), aggregator.record(samples, ids));
+    }
+
+    /**
+     * Of reclaimed entries, drops those this replica is still flushing, and replays the unfinished flushes of a dead
+     * replica whole (the journal names their entries; the merges' marks skip what the flush had merged). Returns the
+     * entries no flush holds.
+     */
+    private List<StreamMessage<String, String, String>> replayUnfinishedFlushes(StreamGroupReader reader,
+            List<StreamMessage<String, String, String>> batch) {
+        Map<String, StreamMessage<String, String, String>> free = new java.util.LinkedHashMap<>();
+        for (StreamMessage<String, String, String> message : batch) {
+            if (!recording.contains(message.id())) { // still being flushed here: recording it again counts it twice
+                free.put(message.id(), message);
             }
         }
+        Map<String, String> tokens = journal.tokensOf(new ArrayList<>(free.keySet()));
+        for (String token : new java.util.LinkedHashSet<>(tokens.values())) {
+            List<String> entries = journal.entriesOf(token);
+            List<Sample> samples = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (String id : entries) {
+                StreamMessage<String, String, String> message = free.remove(id);
+                if (message == null && !recording.contains(id)) {
+                    List<StreamMessage<String, String, String>> read = redis.stream(String.class)
+                            .xrange(Streams.INGEST_SAMPLES, new StreamRange(id, id), 1);
+                    message = read.isEmpty() ? null : read.get(0);
+                }
+                ids.add(id); // trimmed entries too: their acknowledgement finishes the flush
+                if (message != null) {
+                    parse(reader, message, samples);
+                }
+            }
+            Log.infof("sample stream: replaying unfinished flush %s of %d entries", token, ids.size());
+            track(ids, samples.size(), aggregator.replay(token, samples, ids));
+        }
+        // An entry whose flush finished since it was reclaimed is acknowledged: nothing to record.
+        tokens.keySet().forEach(free::remove);
+        return new ArrayList<>(free.values());
+    }
+
+    /**
+     * Parses an entry's samples. A sample without a timestamp takes the entry's (its id), and ages are judged at that
+     * time too, so a replay builds exactly the series and buckets the first read did.
+     */
+    private void parse(StreamGroupReader reader, StreamMessage<String, String, String> message, List<Sample> out) {
+        if (message.payload() == null || message.payload().isEmpty()) {
+            return; // trimmed while pending: nothing left to record
+        }
+        List<FieldError> errors = new ArrayList<>();
+        String id = message.id();
+        parse(message.payload(), Long.parseLong(id.substring(0, id.indexOf('-'))), out, errors);
+        if (!errors.isEmpty()) {
+            rejected.increment(errors.size());
+            // Kept for inspection; the valid samples of the same entry are still recorded.
+            reader.copyToDeadLetter(message, errors.size() > 5 ? errors.subList(0, 5) + " ..." : errors.toString());
+        }
+    }
+
+    private void track(List<String> ids, int n, CompletableFuture<Void> recorded) {
         if (ids.isEmpty()) {
             return;
         }
-        int n = samples.size();
         recording.addAll(ids);
-        CompletableFuture<Void> flushed = aggregator.record(samples, ids).thenRun(() -> accepted.increment(n));
+        CompletableFuture<Void> flushed = recorded.thenRun(() -> accepted.increment(n));
         flushed.whenComplete((v, e) -> ids.forEach(recording::remove));
         flushed.exceptionally(e -> {
             Log.warnf("sample stream: %d entries stay pending after a failed flush: %s", ids.size(), e.getMessage());
