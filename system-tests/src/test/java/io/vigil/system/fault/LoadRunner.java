@@ -28,7 +28,7 @@ public final class LoadRunner implements AutoCloseable {
         this.workloads = workloads;
         this.pool = Executors.newFixedThreadPool(workloads.size() * WRITERS);
         for (Workload w : workloads) {
-            acceptedStarts.put(w.service(), new ConcurrentSkipListSet<>());
+            acceptedStarts.put(w.name(), new ConcurrentSkipListSet<>());
             for (int i = 0; i < WRITERS; i++) {
                 pool.submit(() -> write(w));
             }
@@ -41,7 +41,7 @@ public final class LoadRunner implements AutoCloseable {
             if (w.step()) {
                 // The write's start: a request sent before a fault and answered just after it does not count as
                 // service resumed.
-                acceptedStarts.get(w.service()).add(started);
+                acceptedStarts.get(w.name()).add(started);
                 // Paced (about 10 writes/s per writer): steady load, and few enough accepted writes that every one
                 // of them can be read back afterwards within the test's time.
                 LockSupport.parkNanos(100_000_000L);
@@ -61,7 +61,7 @@ public final class LoadRunner implements AutoCloseable {
         while (!workloads.stream().allMatch(w -> w.accepted() >= n)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("workloads did not reach " + n + " accepted writes within 60 s: "
-                        + workloads.stream().map(w -> w.service() + " " + w.accepted()).toList());
+                        + workloads.stream().map(w -> w.name() + " " + w.accepted()).toList());
             }
             LockSupport.parkNanos(50_000_000L);
         }
@@ -71,7 +71,7 @@ public final class LoadRunner implements AutoCloseable {
     public long recoveredMs(Workload w, long since) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            Long first = acceptedStarts.get(w.service()).higher(since);
+            Long first = acceptedStarts.get(w.name()).higher(since);
             if (first != null) {
                 return (first - since) / 1_000_000;
             }
@@ -84,12 +84,12 @@ public final class LoadRunner implements AutoCloseable {
     public List<String> report(String fault, Workload w, long recoveredMs) {
         List<String> lost = w.lost();
         System.out.printf("fault %-28s %-15s accepted %6d, accepted-then-lost %d, recovered in %s%n", fault,
-                w.service(), w.accepted(), lost.size(), recoveredMs < 0 ? "never (within 60 s)" : recoveredMs + " ms");
+                w.name(), w.accepted(), lost.size(), recoveredMs < 0 ? "never (within 60 s)" : recoveredMs + " ms");
         List<String> problems = new java.util.ArrayList<>();
         if (recoveredMs < 0) {
-            problems.add(fault + ": " + w.service() + " took no write within 60 s");
+            problems.add(fault + ": " + w.name() + " took no write within 60 s");
         }
-        lost.forEach(l -> problems.add(fault + ": " + w.service() + " lost " + l));
+        lost.forEach(l -> problems.add(fault + ": " + w.name() + " lost " + l));
         return problems;
     }
 
@@ -98,5 +98,6 @@ public final class LoadRunner implements AutoCloseable {
         running.set(false);
         pool.shutdown();
         pool.awaitTermination(30, TimeUnit.SECONDS);
+        workloads.forEach(Workload::close);
     }
 }

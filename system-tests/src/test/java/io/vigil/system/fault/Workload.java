@@ -10,6 +10,16 @@ public interface Workload {
 
     String service();
 
+    /** The name of its report line; the service's name unless the service has more than one workload. */
+    default String name() {
+        return service();
+    }
+
+    /** The services whose fault this workload must survive: a kill of any of them is reported for it. */
+    default List<String> dependsOn() {
+        return List.of(service());
+    }
+
     /** One write attempt; returns true if the service accepted it. Must not throw on an unavailable service. */
     boolean step();
 
@@ -18,4 +28,8 @@ public interface Workload {
 
     /** Waits (bounded) for the service to show every accepted write; returns those it lost, empty when none. */
     List<String> lost();
+
+    /** Releases what the workload started (a receiver). */
+    default void close() {
+    }
 }

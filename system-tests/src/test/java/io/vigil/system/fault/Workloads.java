@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.vigil.system.Suite;
 
-/** One workload per service that keeps data a user relies on. */
+/** The workloads that keep what a user relies on: data per service, and the alerting path across services. */
 public final class Workloads {
 
     private Workloads() {
@@ -19,8 +19,15 @@ public final class Workloads {
                 case "queue-service" -> all.add(new QueueWorkload(process.baseUrl()));
                 case "metrics-service" -> all.add(new MetricsWorkload(process.baseUrl()));
                 case "cache-service" -> all.add(new CacheWorkload(process.baseUrl()));
-                case "health-service" -> all.add(new HealthWorkload(process.baseUrl()));
-                case "alert-service" -> all.add(new AlertWorkload(process.baseUrl()));
+                case "health-service" -> {
+                    all.add(new HealthWorkload(process.baseUrl()));
+                    all.add(new TransitionWorkload(process.baseUrl(), () -> suite.redis() != null
+                            ? suite.redis().port() : suite.cluster().masterOf(TransitionWorkload.STREAM)));
+                }
+                case "alert-service" -> {
+                    all.add(new AlertWorkload(process.baseUrl()));
+                    all.add(new NotificationWorkload(process.baseUrl()));
+                }
                 default -> throw new IllegalArgumentException("no workload for " + name);
             }
         });
