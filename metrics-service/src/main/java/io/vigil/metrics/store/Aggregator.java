@@ -164,7 +164,12 @@ public class Aggregator {
                 Thread.currentThread().interrupt();
                 return;
             }
-            flushOnce();
+            try {
+                flushOnce();
+            } catch (RuntimeException e) {
+                // never let the flusher die: every REST answer and stream XACK waits for it
+                Log.errorf(e, "flush failed unexpectedly");
+            }
         }
     }
 
@@ -223,7 +228,11 @@ public class Aggregator {
             // stream part is retried under its token, whose marks skip what was applied.
             Log.warnf("flush of %d samples failed: %s", batch.samples, e.getMessage());
             batch.restFlushed.completeExceptionally(e);
-            unfinished.addLast(batch.retry(batch.streamUnits(), false));
+            if (batch.token != null) {
+                unfinished.addLast(batch.retry(batch.streamUnits(), false));
+            } else {
+                batch.streamFlushed.completeExceptionally(e);
+            }
             return;
         }
         if (result.restRefused() == null) {
