@@ -240,8 +240,8 @@ public class Aggregator {
         } else {
             batch.restFlushed.completeExceptionally(new IllegalStateException(result.restRefused()));
         }
-        if (result.streamRetry().isEmpty() && result.streamAcked()) {
-            batch.streamFlushed.complete(null);
+        if (batch.token == null || result.streamRetry().isEmpty() && result.streamAcked()) {
+            batch.streamFlushed.complete(null); // (no token: no stream part)
             return;
         }
         unfinished.addLast(batch.retry(result.streamRetry(), result.streamAcked()));
