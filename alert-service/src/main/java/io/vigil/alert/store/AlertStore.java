@@ -4,10 +4,12 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
 
 import io.vigil.alert.domain.AlertInstance;
 import io.vigil.alert.domain.AlertState;
@@ -55,6 +57,21 @@ public class AlertStore {
             alert.version = expected;
         }
         return ok;
+    }
+
+    /** Alerts whose outbox still holds work (see {@link AlertInstance#outbox}). */
+    public List<AlertInstance> withOutbox() {
+        return find(Filters.exists("outbox.0"));
+    }
+
+    /**
+     * Removes one drained intent from the stored outbox, without touching the version: concurrent state changes are
+     * not refused for it (a writer that read the intent before may write it back; it is then drained again, which is
+     * idempotent).
+     */
+    public void removeIntent(String fingerprint, String intentId) {
+        docs.collection(MongoDocs.ALERTS).updateOne(Filters.eq("_id", fingerprint),
+                Updates.pull("outbox", new Document("id", intentId)));
     }
 
     public long purgeResolvedBefore(long now) {
