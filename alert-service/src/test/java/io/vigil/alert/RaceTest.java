@@ -25,6 +25,7 @@ import com.mongodb.client.model.Filters;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vigil.alert.config.AlertConfig;
 import io.vigil.alert.domain.AlertInstance;
 import io.vigil.alert.domain.AlertState;
 import io.vigil.alert.domain.Fingerprint;
@@ -42,8 +43,9 @@ import io.vigil.common.event.Streams;
 import io.vigil.testing.RedisServerResource;
 
 /**
- * Nothing lost between a state change and its notification (A2), group flushes claimed once under a race (A3), a
- * resolution applied by a replica that did not see the alert fire (A4), alerts of disabled rules resolve. Same test
+ * Nothing lost between a state change and its notification, nor performed again from a stale copy (A2), group
+ * flushes claimed once under a race (A3), a resolution applied by a replica that did not see the alert fire (A4),
+ * alerts of disabled rules resolve, another replica's clock is given its tolerance. Same test
  * resources as {@link LifecycleTest}: no extra application start.
  */
 @QuarkusTest
@@ -62,6 +64,10 @@ class RaceTest extends HookedTest {
     Dispatcher dispatcher;
     @Inject
     SeriesStore series;
+    @Inject
+    Lifecycle lifecycle;
+    @Inject
+    AlertConfig config;
 
     /** MongoDB failing for history writes only: the step right after the alert's state was saved. */
     static final class FailingHistory extends HistoryStore {
@@ -210,6 +216,51 @@ class RaceTest extends HookedTest {
         rule.put("enabled", false);
         AlertApi.putRule(rule).statusCode(200);
         Poll.until(() -> state("dis-down"), "resolved"::equals, Duration.ofSeconds(5), "resolved once disabled");
+    }
+
+    @Test
+    void aDrainedIntentIsNotWrittenBackByACopyReadBeforeItsRemoval() {
+        long now = System.currentTimeMillis();
+        AlertInstance a = firing("external", Map.of("alertname", "writeback"), now);
+        a.external = true;
+        a.outbox.add(new AlertInstance.Intent(a.fingerprint + ":1:escalated:" + now + ":2", "escalated", now, false,
+                Map.of("level", 2, "receivers", List.of("nobody"))));
+        assertThat(alerts.save(a)).isTrue();
+        try {
+            AlertInstance stale = alerts.get(a.fingerprint); // another replica's copy: the intent still in its outbox
+            assertThat(alerts.removeIntent(a.fingerprint, a.outbox.get(0).id(), a.version))
+                    .as("removed at the version the drainer holds").isTrue();
+            stale.lastBreachAt = now + 1; // that replica's next write of the alert
+            assertThat(alerts.save(stale)).as("the copy read before the removal is refused").isFalse();
+            AlertInstance stored = alerts.get(a.fingerprint);
+            assertThat(stored.outbox).as("the drained intent stays drained").isEmpty();
+            assertThat(stored.version).isEqualTo(a.version + 1);
+        } finally {
+            docs.collection(MongoDocs.ALERTS).deleteOne(Filters.eq("_id", a.fingerprint));
+        }
+    }
+
+    @Test
+    void aBreachStampedByAReplicaWhoseClockIsBehindIsNotClearedEarly() {
+        AlertApi.putRule(AlertApi.metricsRule("skew-p95", "skew1", "p95Ms > 500", 0, 0)).statusCode(201);
+        Rule.Compiled rule = Poll.until(() -> rules.get("skew-p95"), r -> r != null, Duration.ofSeconds(5),
+                "rule loaded");
+        Map<String, String> labels = Lifecycle.alertLabels(rule, Map.of("service", "skew1", "endpoint", "/x",
+                "method", "GET"));
+        long now = System.currentTimeMillis();
+        long stale = config.staleAfter().toMillis();
+        long skew = config.clockSkewTolerance().toMillis();
+        AlertInstance a = firing(rule.id(), labels, now - 60_000);
+        a.fingerprint = Fingerprint.of(rule.id(), labels);
+        // the last breach as stamped by the replica that saw it, its clock behind the leader's: stale by 100 ms here
+        a.lastBreachAt = now - stale - 100;
+        assertThat(alerts.save(a)).isTrue();
+        lifecycle.refresh();
+        lifecycle.tick(now, () -> true);
+        assertThat(alerts.get(a.fingerprint).clearedAt).as("older than stale-after by less than the tolerance")
+                .isZero();
+        lifecycle.tick(now + skew, () -> true);
+        assertThat(alerts.get(a.fingerprint).clearedAt).as("older than stale-after plus the tolerance").isPositive();
     }
 
     @Test

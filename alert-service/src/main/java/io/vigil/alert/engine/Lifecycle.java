@@ -487,21 +487,31 @@ public class Lifecycle {
     /**
      * Performs what the alert's outbox owes, in order; an intent leaves the outbox (in MongoDB and in memory) once all
      * its work is done. A failure stops the drain: the rest stays for the timer ({@link #drainOutboxes()}). Every
-     * piece of work is idempotent on the intent's id, so an intent performed twice does nothing twice.
+     * piece of work is idempotent on the intent's id, so an intent performed twice does nothing twice; and a removal
+     * bumps the alert's version, so a replica's copy read before it cannot write the intent back to be performed
+     * again (an escalation sent twice where no queue deduplicates it: the direct-delivery fallback).
      */
     private void drain(AlertInstance a) {
         for (AlertInstance.Intent i : List.copyOf(a.outbox)) {
+            long read = a.version;
+            boolean current;
             try {
                 perform(a, i);
-                store.removeIntent(a.fingerprint, i.id());
+                current = store.removeIntent(a.fingerprint, i.id(), read);
             } catch (RuntimeException e) {
                 Log.warnf("alert %s: %s kept in its outbox for a retry: %s", a.fingerprint, i.type(), e.getMessage());
                 return;
             }
             a.outbox.removeIf(x -> x.id().equals(i.id()));
+            if (current) {
+                a.version = read + 1; // the removal bumped the version: this copy is the stored state
+            }
             AlertInstance local = active.get(a.fingerprint);
             if (local != null && local != a) {
                 local.outbox.removeIf(x -> x.id().equals(i.id()));
+                if (current && local.version == read) {
+                    local.version = read + 1; // the same stored state as a, read apart
+                }
             }
         }
     }

@@ -65,13 +65,24 @@ public class AlertStore {
     }
 
     /**
-     * Removes one drained intent from the stored outbox, without touching the version: concurrent state changes are
-     * not refused for it (a writer that read the intent before may write it back; it is then drained again, which is
-     * idempotent).
+     * Removes one drained intent from the stored outbox and bumps the version: a writer holding a copy read before
+     * (which still lists the intent) is then refused and re-reads, instead of writing the intent back to be drained
+     * (notified, escalated) a second time.
+     *
+     * @return true if the stored version was {@code expected} (and is now {@code expected + 1}): a copy at that
+     *         version, without the intent, is current again
      */
-    public void removeIntent(String fingerprint, String intentId) {
-        docs.collection(MongoDocs.ALERTS).updateOne(Filters.eq("_id", fingerprint),
-                Updates.pull("outbox", new Document("id", intentId)));
+    public boolean removeIntent(String fingerprint, String intentId, long expected) {
+        Bson pullAndBump = Updates.combine(Updates.pull("outbox", new Document("id", intentId)),
+                Updates.inc("version", 1L));
+        if (docs.collection(MongoDocs.ALERTS).updateOne(Filters.and(Filters.eq("_id", fingerprint),
+                Filters.eq("version", expected)), pullAndBump).getMatchedCount() == 1) {
+            return true;
+        }
+        // changed since this copy was read: remove the intent if the newer state still holds it
+        docs.collection(MongoDocs.ALERTS).updateOne(Filters.and(Filters.eq("_id", fingerprint),
+                Filters.eq("outbox.id", intentId)), pullAndBump);
+        return false;
     }
 
     public long purgeResolvedBefore(long now) {
