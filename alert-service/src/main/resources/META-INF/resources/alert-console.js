@@ -120,7 +120,7 @@ function renderAlerts(alerts, routing) {
   const head = h('tr', {}, ['alert', 'severity', 'state', 'value', 'for', 'labels', 'muted by', 'ack', ''].map((t) => h('th', { text: t })));
   fill(section('alerts'),
     h('div', { class: 'toolbar' }, h('span', { id: 'alert-counts', text: `${alerts.length} active · ${firing} firing · ${muted} muted · ${groups.length} group(s)` }),
-      actionButton('writer', 'Send test notification', testNotification, { dataset: { action: 'test-notification', role: 'writer' } })),
+      actionButton('admin', 'Send test notification', testNotification, { dataset: { action: 'test-notification', role: 'admin' } })),
     h('div', { class: 'table-wrap' }, h('table', { id: 'alerts-table' }, h('thead', {}, head),
       h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 9, class: 'muted' }, 'no active alerts'))))),
     pages > 1 ? pager(`groups page ${view.page + 1} / ${pages}`, view.page > 0 ? () => { view.page--; refresh(); } : null,

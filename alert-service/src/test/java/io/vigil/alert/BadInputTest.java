@@ -85,6 +85,35 @@ class BadInputTest {
                 .post("/api/v2/alerts").then().statusCode(400).body("errors[0].field", equalTo("[0].labels"));
     }
 
+    /** A1: regexes RE2 cannot run in linear time, or longer than the bound, are a 400 naming the field everywhere. */
+    @Test
+    void regexesRe2CannotExpressOrTooLongAreRejectedEverywhere() {
+        ruleRejected(rule("matchers", List.of("service=x", "endpoint=~(a)\\1")), "matchers[1]");
+        given().header("Authorization", ApiKeys.WRITER).contentType(ContentType.JSON)
+                .body(Map.of("matchers", List.of("service=~a(?=b)"), "endsAt", "2030-01-01T00:00:00Z"))
+                .post("/api/v1/silences").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("matchers[0]"));
+        given().header("Authorization", ApiKeys.WRITER).contentType(ContentType.JSON)
+                .body(Map.of("matchers", List.of(Map.of("name", "service", "value", "a".repeat(1025), "isRegex", true)),
+                        "startsAt", "2029-01-01T00:00:00Z", "endsAt", "2030-01-01T00:00:00Z"))
+                .post("/api/v2/silences").then().statusCode(400).body("errors[0].field", equalTo("matchers[0]"));
+        Map<String, Object> hook = Map.of("name", "hook", "type", "webhook", "url", "http://127.0.0.1:1/x");
+        AlertApi.putRouting(Map.of("receivers", List.of(hook), "route", Map.of("receiver", "hook"), "inhibitRules",
+                List.of(Map.of("sourceMatchers", List.of("severity=~(?<!x)critical"), "targetMatchers", List.of(),
+                        "equal", List.of())))).statusCode(400)
+                .body("errors[0].field", equalTo("inhibitRules[0].sourceMatchers[0]"));
+        AlertApi.putRouting(Map.of("receivers", List.of(hook), "route", Map.of("receiver", "hook", "routes",
+                List.of(Map.of("matchers", List.of("team=~(x)\\1")))))).statusCode(400)
+                .body("errors[0].field", equalTo("route.routes[0].matchers[0]"));
+        given().header("Authorization", ApiKeys.READER).queryParam("filter", "alertname=~(a)\\1")
+                .get("/api/v2/alerts").then().statusCode(400).body("errors[0].field", equalTo("filter[0]"));
+        // the pattern is accepted and answered at once (RE2/J: linear time)
+        given().header("Authorization", ApiKeys.READER).queryParam("filter", "alertname=~" + ".*".repeat(24) + "x")
+                .get("/api/v2/alerts").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'alert evaluation' }.status", equalTo("UP"));
+    }
+
     @Test
     void rolesAreEnforced() {
         given().contentType(ContentType.JSON).body(AlertApi.metricsRule("r", "x", "p95Ms > 1", 0, 0))
@@ -93,5 +122,17 @@ class BadInputTest {
                 .body(AlertApi.metricsRule("r", "x", "p95Ms > 1", 0, 0)).put("/api/v1/rules/r").then().statusCode(403);
         given().header("Authorization", ApiKeys.READER).contentType(ContentType.JSON).body("[]")
                 .post("/api/v2/alerts").then().statusCode(403);
+        // a test alert reaches every receiver (pages people): admin only
+        given().header("Authorization", ApiKeys.WRITER).contentType(ContentType.JSON).body(Map.of("alertname", "t"))
+                .post("/api/v1/alerts/test").then().statusCode(403);
+    }
+
+    @Test
+    void summaryWindowIsBounded() {
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/alerts/summary?windowMs=" + 10L * 365 * 86_400_000)
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("windowMs"));
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/alerts/summary?windowMs=0").then().statusCode(400);
+        given().header("Authorization", ApiKeys.READER).get("/api/v1/alerts/summary?windowMs=60000").then()
+                .statusCode(200);
     }
 }

@@ -51,7 +51,7 @@ class DeliveryIT {
             queue.start();
             hook.down();
             Poll.until(() -> {
-                AlertFleet.api(svc, ApiKeys.WRITER).body(Map.of("alertname", "probe")).post("/api/v1/alerts/test");
+                AlertFleet.api(svc, ApiKeys.ADMIN).body(Map.of("alertname", "probe")).post("/api/v1/alerts/test");
                 return queue.enqueued;
             }, n -> n > 0, Duration.ofSeconds(20), "the breaker to close");
             long down = System.currentTimeMillis();

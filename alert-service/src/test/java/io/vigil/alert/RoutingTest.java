@@ -76,7 +76,7 @@ class RoutingTest extends HookedTest {
                 .extract().asString();
         assertThat(shown).doesNotContain("s3cret-url-token", "pd-secret-key", "sms-secret-token").contains("<secret>");
 
-        given().header("Authorization", ApiKeys.WRITER).contentType(ContentType.JSON)
+        given().header("Authorization", ApiKeys.ADMIN).contentType(ContentType.JSON)
                 .body(Map.of("alertname", "fmt", "service", "billing")).post("/api/v1/alerts/test").then()
                 .statusCode(200);
         assertThat(hook.await(r -> r.path().equals("/slack") && r.body().contains("fmt"), 1, Duration.ofSeconds(10)).get(0).json()

@@ -122,7 +122,7 @@ class WebhookFaultIT {
 
     /** {@code POST /alerts/test}: true if alert-service accepted it and routed it to the receiver. */
     private static boolean testAlert(String name, int n) {
-        Http.Reply r = Http.send("POST", alerts + "/api/v1/alerts/test", ApiKeys.WRITER,
+        Http.Reply r = Http.send("POST", alerts + "/api/v1/alerts/test", ApiKeys.ADMIN,
                 Map.of("alertname", name, "n", Integer.toString(n)));
         return r.ok() && r.json().path("receivers").toString().contains("e2e-webhook");
     }

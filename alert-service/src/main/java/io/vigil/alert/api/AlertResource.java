@@ -23,6 +23,7 @@ import org.bson.Document;
 import com.mongodb.client.model.Filters;
 
 import io.smallrye.common.annotation.Blocking;
+import io.vigil.alert.config.AlertConfig;
 import io.vigil.alert.domain.AlertInstance;
 import io.vigil.alert.domain.AlertState;
 import io.vigil.alert.domain.Notification;
@@ -42,8 +43,11 @@ public class AlertResource {
     private final AlertStore store;
     private final HistoryStore history;
     private final Dispatcher dispatcher;
+    private final AlertConfig config;
 
-    public AlertResource(Lifecycle lifecycle, AlertStore store, HistoryStore history, Dispatcher dispatcher) {
+    public AlertResource(Lifecycle lifecycle, AlertStore store, HistoryStore history, Dispatcher dispatcher,
+            AlertConfig config) {
+        this.config = config;
         this.lifecycle = lifecycle;
         this.store = store;
         this.history = history;
@@ -111,7 +115,7 @@ public class AlertResource {
     /** Sends a synthetic alert through the whole route (routes, silences, receivers), without creating an alert. */
     @POST
     @Path("/test")
-    @RolesAllowed(Roles.WRITER)
+    @RolesAllowed(Roles.ADMIN) // it reaches every receiver: pages people
     public Map<String, Object> test(Map<String, String> labels) {
         Map<String, String> l = new LinkedHashMap<>(labels == null ? Map.of() : labels);
         l.putIfAbsent("alertname", "VigilTestAlert");
@@ -136,6 +140,11 @@ public class AlertResource {
     @Path("/summary")
     @RolesAllowed(Roles.READER)
     public Map<String, Object> summary(@QueryParam("windowMs") @DefaultValue("86400000") long windowMs) {
+        // the window reads history into memory: bounded by the retention, beyond which there is nothing anyway
+        long max = config.historyRetention().toMillis();
+        if (windowMs <= 0 || windowMs > max) {
+            throw ProblemException.invalid("windowMs", "between 1 and " + max + " (history retention)");
+        }
         long now = System.currentTimeMillis();
         Map<String, Map<String, Long>> counts = new TreeMap<>();
         for (AlertInstance a : store.active()) {

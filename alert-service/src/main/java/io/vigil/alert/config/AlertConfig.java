@@ -48,6 +48,28 @@ public interface AlertConfig {
     @WithDefault("10m")
     Duration flapWindow();
 
+    /**
+     * Longest user regex (matchers of rules, silences, routes, inhibit rules, API filters); longer ones are a 400.
+     * Regexes run on RE2/J, in time linear in the label value, so the bound only caps memory and compile time.
+     */
+    @WithDefault("1024")
+    int maxRegexLength();
+
+    /**
+     * Readiness: the timer tick or a stream consumer stuck in one pass (or a tick not run) for longer than this makes
+     * {@code /q/health/ready} DOWN, naming the loop.
+     */
+    @WithDefault("30s")
+    Duration maxEvaluationLag();
+
+    /**
+     * Timers compare times taken on different replicas (an observation's wall-clock time against the leader's):
+     * decisions that clear or resolve an alert wait this much longer, so clock skew between replicas cannot resolve
+     * early.
+     */
+    @WithDefault("1s")
+    Duration clockSkewTolerance();
+
     Delivery delivery();
 
     QueueDepth queueDepth();

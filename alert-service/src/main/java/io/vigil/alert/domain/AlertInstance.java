@@ -48,7 +48,22 @@ public class AlertInstance {
     public long episode;
     public long updatedAt;
     public long purgeAt;
+    /**
+     * Work this alert's state changes still owe (history, event, notification, escalation step), written in the same
+     * document update as the change itself, so a crash or a failing MongoDB/queue/Redis after the save loses nothing:
+     * {@code Lifecycle} drains it right after the save and, for what is left, on the scheduler's timer.
+     */
+    public List<Intent> outbox = new ArrayList<>();
     public long version;
+
+    /**
+     * One owed step. {@code id} is the step's history id (fingerprint:episode:step...), from which the event id and
+     * notification ids derive, so draining it twice records, publishes and enqueues nothing twice.
+     * {@code notifies}: the step goes to the alert's notification groups (not while flapping).
+     */
+    @RegisterForReflection
+    public record Intent(String id, String type, long at, boolean notifies, Map<String, Object> detail) {
+    }
 
     @RegisterForReflection
     public record Ack(String by, String comment, long at, long until) {

@@ -19,6 +19,6 @@ public record Silence(String id, List<String> matchers, long startsAt, long ends
     }
 
     public boolean mutes(Map<String, String> labels) {
-        return Matcher.all(Matcher.parseAll("matchers", matchers), labels);
+        return Matcher.allTexts(matchers, labels);
     }
 }

@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,6 +41,9 @@ import io.vigil.common.stream.EventPublisher;
 public class Lifecycle {
 
     private static final int CAS_ATTEMPTS = 8;
+    private static final Set<String> STEPS = Set.of("pending", "firing", "resolved", "pending-cleared");
+    private static final Set<String> PUBLISHED = Set.of("pending", "firing", "resolved", "acknowledged",
+            "unacknowledged");
     /** A breaching observation with an unchanged value is written at most this often (staleness needs seconds). */
     private static final long TOUCH_MS = 1000;
 
@@ -50,6 +55,7 @@ public class Lifecycle {
     private final AlertConfig config;
     private final AlertMeters meters;
     private final Map<String, AlertInstance> active = new ConcurrentHashMap<>();
+    private volatile Set<String> outboxSeen = Set.of();
 
     public Lifecycle(AlertStore store, HistoryStore history, EventPublisher events, Dispatcher dispatcher,
             RuleSet rules, AlertConfig config, AlertMeters meters) {
@@ -93,8 +99,13 @@ public class Lifecycle {
      */
     public synchronized void observe(Rule.Compiled rule, Map<String, String> seriesLabels, double value, boolean breach,
             long observedAt, List<String> parents) {
-        if (!breach && !hasActive(rule.id())) {
-            return; // the common case at scale: nothing breaches, nothing to clear
+        // The common case at scale: nothing breaches, nothing to clear. Metrics series, queue counts and depths, and
+        // absence are observed again and again (or go stale and resolve on the timer), so the 1 s refresh brings
+        // another replica's alert here in time. A health transition comes once: its clearing must find the alert in
+        // MongoDB even if this replica never saw it fire.
+        boolean reobserved = !rule.rule().source().equals("health");
+        if (!breach && reobserved && !hasActive(rule.id())) {
+            return;
         }
         Map<String, String> labels = alertLabels(rule, seriesLabels);
         String fp = Fingerprint.of(rule.id(), labels);
@@ -102,13 +113,16 @@ public class Lifecycle {
             long now = System.currentTimeMillis();
             AlertInstance a = active.get(fp);
             if (a == null) {
-                if (!breach) {
+                if (!breach && reobserved) {
                     return;
                 }
                 AlertInstance stored = store.get(fp);
                 if (stored != null && stored.active()) {
                     active.put(fp, stored);
                     continue;
+                }
+                if (!breach) {
+                    return;
                 }
                 if (stored != null && observedAt <= stored.lastObservedAt) {
                     return; // a replay of what the resolved episode already saw: never re-fire
@@ -122,23 +136,16 @@ public class Lifecycle {
                 startEpisode(a, now, value, observedAt);
                 a.parents = parents == null ? new ArrayList<>() : new ArrayList<>(parents);
                 a.annotations = render(rule, labels, value);
-                boolean fire = rule.rule().forMs() == 0;
-                if (fire) {
-                    a.state = AlertState.FIRING;
-                    a.firingAt = now;
-                    a.escalationStartAt = now;
-                    noteChange(a, now);
+                owe(a, AlertState.PENDING.label(), now);
+                if (rule.rule().forMs() == 0) {
+                    owe(a, fire(a, now), now);
                 }
                 if (!store.save(a)) {
                     reload(fp);
                     continue;
                 }
                 active.put(fp, a);
-                stepped(a, AlertState.PENDING.label(), now);
-                if (fire) {
-                    stepped(a, AlertState.FIRING.label(), now);
-                    afterFiringOrResolved(a);
-                }
+                drain(a);
                 return;
             }
             if (observedAt < a.lastObservedAt || a.external) {
@@ -198,13 +205,13 @@ public class Lifecycle {
             long now = System.currentTimeMillis();
             AlertInstance a = active.get(fp);
             if (a == null) {
-                if (endsAt > 0 && endsAt <= now) {
-                    return null;
-                }
                 AlertInstance stored = store.get(fp);
                 if (stored != null && stored.active()) {
-                    active.put(fp, stored);
+                    active.put(fp, stored); // fired through another replica: resolved or updated here all the same
                     continue;
+                }
+                if (endsAt > 0 && endsAt <= now) {
+                    return null;
                 }
                 a = stored != null ? stored : new AlertInstance();
                 a.fingerprint = fp;
@@ -220,13 +227,13 @@ public class Lifecycle {
                 a.escalationStartAt = now;
                 a.endsAt = endsAt;
                 noteChange(a, now);
+                owe(a, AlertState.FIRING.label(), now);
                 if (!store.save(a)) {
                     reload(fp);
                     continue;
                 }
                 active.put(fp, a);
-                stepped(a, AlertState.FIRING.label(), now);
-                afterFiringOrResolved(a);
+                drain(a);
                 return a;
             }
             a.annotations = new LinkedHashMap<>(annotations);
@@ -241,8 +248,11 @@ public class Lifecycle {
     }
 
     /** Timers, run by one replica at a time: for, keepFiringFor, staleness, endsAt, ack expiry, escalation, flapping. */
-    public void tick(long now) {
+    public void tick(long now, java.util.function.BooleanSupplier stillLeader) {
         for (AlertInstance snapshot : List.copyOf(active.values())) {
+            if (!stillLeader.getAsBoolean()) {
+                return; // the lease lapsed during a slow tick: another replica may run the timers now
+            }
             try {
                 tickOne(snapshot.fingerprint, now);
             } catch (RuntimeException e) {
@@ -264,24 +274,26 @@ public class Lifecycle {
                 if (a.endsAt > 0 && a.endsAt <= now) {
                     step = resolve(a, now);
                 }
-            } else if (rule == null) {
-                step = resolve(a, now); // its rule was deleted
+            } else if (rule == null || !rule.rule().enabled()) {
+                step = resolve(a, now); // its rule was deleted or disabled: nothing will clear it any more
             } else if (a.state == AlertState.PENDING) {
-                if (now - a.lastBreachAt > staleMs(rule)) {
+                if (now - a.lastBreachAt > staleMs(rule) + skewMs()) {
                     step = resolve(a, now);
                 } else if (now - a.activeAt >= rule.rule().forMs()) {
                     step = fire(a, now);
                 }
             } else if (a.clearedAt > 0 && now - a.clearedAt >= rule.rule().keepFiringForMs()) {
                 step = resolve(a, now);
-            } else if (a.clearedAt == 0 && now - a.lastBreachAt > staleMs(rule)) {
+            } else if (a.clearedAt == 0 && now - a.lastBreachAt > staleMs(rule) + skewMs()) {
                 a.clearedAt = a.lastBreachAt + staleMs(rule); // no data: cleared, keepFiringFor still applies
                 write = true;
             }
-            List<String> extra = new ArrayList<>();
+            List<AlertInstance.Intent> extra = new ArrayList<>();
+            String episode = a.fingerprint + ":" + a.episode + ":";
             if (step == null && a.state == AlertState.FIRING) {
                 if (a.ack != null && a.ack.until() > 0 && a.ack.until() <= now) {
-                    extra.add("ack-expired:" + a.ack.at());
+                    extra.add(new AlertInstance.Intent(episode + "ack-expired:" + a.ack.at(), "ack-expired", now, false,
+                            Map.of()));
                     a.ack = null;
                     a.escalationLevel = 0;
                     a.escalationStartAt = now; // an expired ack re-escalates from the first level
@@ -290,13 +302,21 @@ public class Lifecycle {
                 if (a.flapping && recentChanges(a, now) == 0) {
                     a.flapping = false;
                     a.flapNotified = false;
-                    extra.add("flapping-ended:" + now);
+                    // its changes are notified again: the group hears the current state
+                    extra.add(new AlertInstance.Intent(episode + "flapping-ended:" + now, "flapping-ended", now, true,
+                            Map.of()));
                     write = true;
                 }
                 if (a.ack == null && !a.flapping) {
-                    int level = dueEscalation(a, now);
+                    List<Routing.EscalationPolicy.Level> levels = dispatcher.escalationLevels(a);
+                    int level = dueEscalation(levels, a, now);
                     if (level > a.escalationLevel) {
-                        extra.add("escalated:" + a.escalationStartAt + ":" + level);
+                        // the receivers are the policy's at the time of the step, kept with it
+                        Map<String, Object> detail = new LinkedHashMap<>();
+                        detail.put("level", level);
+                        detail.put("receivers", levels.get(level - 1).receivers());
+                        extra.add(new AlertInstance.Intent(episode + "escalated:" + a.escalationStartAt + ":" + level,
+                                "escalated", now, false, detail));
                         a.escalationLevel = level;
                         write = true;
                     }
@@ -305,34 +325,15 @@ public class Lifecycle {
             if (step == null && !write) {
                 return;
             }
-            if (!saveStep(a, step, now)) {
-                continue;
+            a.outbox.addAll(extra);
+            if (saveStep(a, step, now)) {
+                return;
             }
-            for (String e : extra) {
-                String type = e.substring(0, e.indexOf(':'));
-                Map<String, Object> detail = new LinkedHashMap<>();
-                if (type.equals("escalated")) {
-                    List<Routing.EscalationPolicy.Level> levels = dispatcher.escalationLevels(a);
-                    Routing.EscalationPolicy.Level level = levels.get(a.escalationLevel - 1);
-                    detail.put("level", a.escalationLevel);
-                    detail.put("receivers", level.receivers());
-                    if (history.record(a.fingerprint + ":" + a.episode + ":" + e, a.fingerprint, type, now, detail)) {
-                        dispatcher.escalate(a, a.escalationLevel, level.receivers(), e);
-                    }
-                } else {
-                    history.record(a.fingerprint + ":" + a.episode + ":" + e, a.fingerprint, type, now, detail);
-                    if (type.equals("flapping-ended")) {
-                        dispatcher.alertChanged(a);
-                    }
-                }
-            }
-            return;
         }
     }
 
     /** The highest escalation level whose delay has passed since escalation (re)started, 0 if none. */
-    private int dueEscalation(AlertInstance a, long now) {
-        List<Routing.EscalationPolicy.Level> levels = dispatcher.escalationLevels(a);
+    private static int dueEscalation(List<Routing.EscalationPolicy.Level> levels, AlertInstance a, long now) {
         int due = 0;
         for (int i = 0; i < levels.size(); i++) {
             if (now - a.escalationStartAt >= levels.get(i).delayMs()) {
@@ -348,16 +349,17 @@ public class Lifecycle {
             AlertInstance a = activeOr404(fp);
             long now = System.currentTimeMillis();
             a.ack = new AlertInstance.Ack(by, comment, now, until);
-            if (!store.save(a)) {
-                reload(fp);
-                continue;
-            }
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("by", by);
             detail.put("comment", comment == null ? "" : comment);
             detail.put("until", until > 0 ? Instant.ofEpochMilli(until).toString() : null);
-            history.record(fp + ":" + a.episode + ":ack:" + now, fp, "acknowledged", now, detail);
-            publish(a, "acknowledged", fp + ":" + a.episode + ":ack:" + now);
+            a.outbox.add(new AlertInstance.Intent(fp + ":" + a.episode + ":ack:" + now, "acknowledged", now, false,
+                    detail));
+            if (!store.save(a)) {
+                reload(fp);
+                continue;
+            }
+            drain(a);
             return a;
         }
         throw ProblemException.conflict("alert " + fp + " is being changed concurrently; try again");
@@ -373,14 +375,13 @@ public class Lifecycle {
             a.ack = null;
             a.escalationLevel = 0;
             a.escalationStartAt = now;
+            a.outbox.add(new AlertInstance.Intent(fp + ":" + a.episode + ":unack:" + now, "unacknowledged", now, false,
+                    Map.of("by", by)));
             if (!store.save(a)) {
                 reload(fp);
                 continue;
             }
-            Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("by", by);
-            history.record(fp + ":" + a.episode + ":unack:" + now, fp, "unacknowledged", now, detail);
-            publish(a, "unacknowledged", fp + ":" + a.episode + ":unack:" + now);
+            drain(a);
             return a;
         }
         throw ProblemException.conflict("alert " + fp + " is being changed concurrently; try again");
@@ -449,11 +450,18 @@ public class Lifecycle {
         return a.changes.size();
     }
 
-    /** Saves and, if {@code step} is set, records it and tells the dispatcher; false = concurrent change, retry. */
+    /**
+     * Saves the alert with what its change owes ({@code step}, a flap summary) in its outbox, in one document write,
+     * then drains the outbox; false = concurrent change, retry.
+     */
     private boolean saveStep(AlertInstance a, String step, long now) {
-        boolean sendFlapSummary = a.flapping && !a.flapNotified;
-        if (sendFlapSummary) {
+        if (step != null) {
+            owe(a, step, now);
+        }
+        if (a.flapping && !a.flapNotified) {
             a.flapNotified = true;
+            a.outbox.add(new AlertInstance.Intent(a.fingerprint + ":" + a.episode + ":flapping:" + now, "flapping", now,
+                    false, Map.of("changes", a.changes.size(), "windowMs", config.flapWindow().toMillis())));
         }
         if (!store.save(a)) {
             reload(a.fingerprint);
@@ -462,44 +470,94 @@ public class Lifecycle {
         if (a.state == AlertState.RESOLVED) {
             active.remove(a.fingerprint);
         }
-        if (step != null) {
-            stepped(a, step, now);
-            if (!step.equals("pending-cleared")) {
-                afterFiringOrResolved(a);
-            }
-        }
-        if (sendFlapSummary) {
-            history.record(a.fingerprint + ":" + a.episode + ":flapping:" + now, a.fingerprint, "flapping", now,
-                    Map.of("changes", a.changes.size(), "windowMs", config.flapWindow().toMillis()));
-            dispatcher.flapping(a);
-        }
+        drain(a);
         return true;
     }
 
-    private void afterFiringOrResolved(AlertInstance a) {
-        if (!a.flapping) {
-            dispatcher.alertChanged(a);
-        }
-    }
-
-    private void stepped(AlertInstance a, String step, long now) {
-        meters.transition(step, a.severity);
+    /** Adds a state step to the outbox: recorded, published, and (firing, resolved; not while flapping) notified. */
+    private void owe(AlertInstance a, String step, long now) {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("value", a.value);
         detail.put("labels", a.labels);
-        String id = a.fingerprint + ":" + a.episode + ":" + step;
-        if (history.record(id, a.fingerprint, step, now, detail) && !step.equals("pending-cleared")) {
-            publish(a, step, id);
+        boolean notify = (step.equals(AlertState.FIRING.label()) || step.equals(AlertState.RESOLVED.label()))
+                && !a.flapping;
+        a.outbox.add(new AlertInstance.Intent(a.fingerprint + ":" + a.episode + ":" + step, step, now, notify, detail));
+    }
+
+    /**
+     * Performs what the alert's outbox owes, in order; an intent leaves the outbox (in MongoDB and in memory) once all
+     * its work is done. A failure stops the drain: the rest stays for the timer ({@link #drainOutboxes()}). Every
+     * piece of work is idempotent on the intent's id, so an intent performed twice does nothing twice; and a removal
+     * bumps the alert's version, so a replica's copy read before it cannot write the intent back to be performed
+     * again (an escalation sent twice where no queue deduplicates it: the direct-delivery fallback).
+     */
+    private void drain(AlertInstance a) {
+        for (AlertInstance.Intent i : List.copyOf(a.outbox)) {
+            long read = a.version;
+            boolean current;
+            try {
+                perform(a, i);
+                current = store.removeIntent(a.fingerprint, i.id(), read);
+            } catch (RuntimeException e) {
+                Log.warnf("alert %s: %s kept in its outbox for a retry: %s", a.fingerprint, i.type(), e.getMessage());
+                return;
+            }
+            a.outbox.removeIf(x -> x.id().equals(i.id()));
+            if (current) {
+                a.version = read + 1; // the removal bumped the version: this copy is the stored state
+            }
+            AlertInstance local = active.get(a.fingerprint);
+            if (local != null && local != a) {
+                local.outbox.removeIf(x -> x.id().equals(i.id()));
+                if (current && local.version == read) {
+                    local.version = read + 1; // the same stored state as a, read apart
+                }
+            }
         }
     }
 
-    private void publish(AlertInstance a, String type, String stepId) {
-        try {
-            String id = UUID.nameUUIDFromBytes(stepId.getBytes(StandardCharsets.UTF_8)).toString();
-            events.publish(Streams.ALERT, events.envelope(id, "alert." + type, 1, a.eventPayload()));
-        } catch (RuntimeException e) {
-            Log.warnf("could not publish alert.%s for %s: %s", type, a.fingerprint, e.getMessage());
+    private void perform(AlertInstance a, AlertInstance.Intent i) {
+        Map<String, Object> detail = i.detail() == null ? Map.of() : i.detail();
+        // counters change once, with the history record that makes the step final (a replay finds it recorded)
+        if (history.record(i.id(), a.fingerprint, i.type(), i.at(), detail) && STEPS.contains(i.type())) {
+            meters.transition(i.type(), a.severity);
         }
+        if (PUBLISHED.contains(i.type())) {
+            String id = UUID.nameUUIDFromBytes(i.id().getBytes(StandardCharsets.UTF_8)).toString();
+            events.publish(Streams.ALERT, events.envelope(id, "alert." + i.type(), 1, a.eventPayload()));
+        }
+        if (i.notifies()) {
+            dispatcher.alertChanged(a);
+        }
+        if (i.type().equals("escalated")) {
+            @SuppressWarnings("unchecked")
+            List<String> receivers = (List<String>) detail.get("receivers");
+            dispatcher.escalate(a, ((Number) detail.get("level")).intValue(), receivers, i.id());
+        } else if (i.type().equals("flapping")) {
+            dispatcher.flapping(a);
+        }
+    }
+
+    /**
+     * Timer (leader, every second): drains the outboxes a transition left undrained (MongoDB, Redis or queue-service
+     * failed after the save, or the replica died). Only intents already seen on the previous pass, so the replica that
+     * made the change usually drains its own and the two rarely do the same work (doing it twice is harmless).
+     */
+    public void drainOutboxes() {
+        Set<String> seen = new HashSet<>();
+        for (AlertInstance stored : store.withOutbox()) {
+            boolean due = false;
+            for (AlertInstance.Intent i : stored.outbox) {
+                seen.add(i.id());
+                due |= outboxSeen.contains(i.id());
+            }
+            if (due) {
+                synchronized (this) {
+                    drain(stored);
+                }
+            }
+        }
+        outboxSeen = seen;
     }
 
     private void reload(String fp) {
@@ -509,6 +567,14 @@ public class Lifecycle {
         } else {
             active.put(fp, fresh);
         }
+    }
+
+    /**
+     * Times compared here were taken by different replicas (lastBreachAt by the one that saw the observation, now by
+     * the leader): a clearing decision waits this much longer, so clock skew cannot resolve a breaching alert early.
+     */
+    private long skewMs() {
+        return config.clockSkewTolerance().toMillis();
     }
 
     private long staleMs(Rule.Compiled rule) {

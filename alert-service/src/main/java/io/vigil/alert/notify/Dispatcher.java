@@ -3,9 +3,11 @@ package io.vigil.alert.notify;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +46,7 @@ public class Dispatcher {
     private volatile Routing routing = Routing.empty();
     private volatile List<Silence> silences = List.of();
     private volatile Supplier<Collection<AlertInstance>> active = List::of;
+    private volatile Set<String> pendingSeen = Set.of();
 
     public Dispatcher(GroupStore groups, AlertStore alerts, RoutingStore routingStore, SilenceStore silenceStore,
             HistoryStore history, Delivery delivery) {
@@ -84,6 +87,9 @@ public class Dispatcher {
             String key = m.receiver() + "|" + m.path() + "|" + groupLabels;
             for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
                 AlertGroup g = groups.get(key);
+                if (g != null && a.state.label().equals(g.alerts.get(a.fingerprint))) {
+                    break; // the group has this state already: a replayed outbox intent changes nothing
+                }
                 if (g == null) {
                     if (a.state == AlertState.RESOLVED) {
                         break; // its group was flushed and emptied: nothing told about it is pending
@@ -121,6 +127,35 @@ public class Dispatcher {
         }
     }
 
+    /**
+     * Timer (leader, every second): hands over the claimed flushes a failure left pending, those already seen on the
+     * previous pass (the claiming replica usually hands over its own first).
+     */
+    public void drainPending() {
+        Set<String> seen = new HashSet<>();
+        for (AlertGroup g : groups.withPending()) {
+            boolean due = false;
+            for (Notification n : g.pending) {
+                seen.add(n.id());
+                due |= pendingSeen.contains(n.id());
+            }
+            if (due) {
+                try {
+                    handOver(g, null, System.currentTimeMillis());
+                } catch (RuntimeException e) {
+                    Log.warnf("group %s: pending notification still not handed over: %s", g.key, e.getMessage());
+                }
+            }
+        }
+        pendingSeen = seen;
+    }
+
+    /**
+     * One flush: what the group's alerts are now, as notification {@code key#(seq+1)}. The flush is claimed first, by
+     * saving the group with the next seq and the notification in {@code pending} (compare-and-set on its version):
+     * of two flushes racing (two replicas, the stream thread and the timer, two leaders), one claims and enqueues, the
+     * other finds the version moved and sends nothing. Then the notification is handed to delivery and removed.
+     */
     private void flush(AlertGroup g, long now) {
         List<Notification.Item> items = new ArrayList<>();
         List<String> drop = new ArrayList<>();
@@ -149,27 +184,59 @@ public class Dispatcher {
         if (!sendResolved) {
             items.removeIf(i -> i.status().equals("resolved"));
         }
-        Notification n = null;
+        String id = g.key + "#" + seq;
         if (!items.isEmpty() && (hasFiring || sendResolved)) {
-            n = new Notification(g.key + "#" + seq, g.receiver, "group", hasFiring ? "firing" : "resolved", g.key,
-                    g.groupLabels, items, Instant.ofEpochMilli(now).toString());
-            // enqueue before recording the flush: a crash in between repeats the same key, which the queue drops
-            delivery.enqueue(n);
+            g.pending.add(new Notification(id, g.receiver, "group", hasFiring ? "firing" : "resolved", g.key,
+                    g.groupLabels, items, Instant.ofEpochMilli(now).toString()));
         }
         g.seq = seq;
         g.lastFlushAt = now;
         drop.forEach(g.alerts::remove);
         g.nextFlushAt = anyFiring ? now + g.repeatIntervalMs : 0;
-        if (g.alerts.isEmpty()) {
-            groups.delete(g);
-        } else {
-            groups.save(g);
+        boolean claimed = g.alerts.isEmpty() && g.pending.isEmpty() ? groups.delete(g) : groups.save(g);
+        if (claimed) {
+            handOver(g, id, now);
         }
-        if (n != null) {
-            for (Notification.Item i : items) {
-                history.record(i.fingerprint() + ":notified:" + n.id(), i.fingerprint(), "notified", now,
-                        Map.of("receiver", g.receiver, "status", i.status(), "notification", n.id()));
+    }
+
+    /**
+     * Enqueues the group's pending notification {@code only} (the one this flush claimed; null = all, for the timer)
+     * and removes it once handed over, re-reading on a conflict. Another flush's pending notification is left to
+     * that flush (it may be handing it over right now) or, if it failed, to the timer.
+     */
+    private void handOver(AlertGroup g, String only, long now) {
+        while (true) {
+            Notification n = g.pending.stream().filter(p -> only == null || p.id().equals(only)).findFirst()
+                    .orElse(null);
+            if (n == null) {
+                return;
             }
+            delivery.enqueue(n); // idempotent on n.id(): a second hand-over is dropped by the queue
+            for (int attempt = 0; ; attempt++) {
+                g.pending.removeIf(p -> p.id().equals(n.id()));
+                boolean saved = g.alerts.isEmpty() && g.pending.isEmpty() ? groups.delete(g) : groups.save(g);
+                if (saved) {
+                    break;
+                }
+                AlertGroup fresh = groups.get(g.key);
+                if (fresh == null || attempt >= CAS_ATTEMPTS) {
+                    return; // gone (another replica finished it), or left for the timer
+                }
+                g = fresh;
+            }
+            notified(g.receiver, n, now);
+        }
+    }
+
+    /** The history's "notified" steps: informative, so a failure to record them never repeats the hand-over. */
+    private void notified(String receiver, Notification n, long now) {
+        try {
+            for (Notification.Item i : n.alerts()) {
+                history.record(i.fingerprint() + ":notified:" + n.id(), i.fingerprint(), "notified", now,
+                        Map.of("receiver", receiver, "status", i.status(), "notification", n.id()));
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("notification %s handed over, not recorded in the history: %s", n.id(), e.getMessage());
         }
     }
 
@@ -192,8 +259,8 @@ public class Dispatcher {
                 return "inhibit:" + other.fingerprint;
             }
             for (Routing.InhibitRule rule : routing.effectiveInhibitRules()) {
-                if (Matcher.all(Matcher.parseAll("targetMatchers", rule.targetMatchers()), a.labels)
-                        && Matcher.all(Matcher.parseAll("sourceMatchers", rule.sourceMatchers()), other.labels)
+                if (Matcher.allTexts(rule.targetMatchers(), a.labels)
+                        && Matcher.allTexts(rule.sourceMatchers(), other.labels)
                         && equalLabels(rule.equal(), a.labels, other.labels)) {
                     return "inhibit:" + other.fingerprint;
                 }
@@ -240,7 +307,7 @@ public class Dispatcher {
             if (routed.contains(r)) {
                 continue;
             }
-            delivery.enqueue(single(a, r, "escalation", a.fingerprint + ":" + a.episode + ":" + stepId + ":" + r));
+            delivery.enqueue(single(a, r, "escalation", stepId + ":" + r));
         }
     }
 

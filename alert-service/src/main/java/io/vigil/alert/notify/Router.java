@@ -43,8 +43,8 @@ public final class Router {
         for (int i = 0; i < children.size(); i++) {
             Route child = children.get(i);
             Route effective = child.include() != null ? named.getOrDefault(child.include(), child) : child;
-            if (!Matcher.all(Matcher.parseAll("matchers", child.matchers()), labels)
-                    || (effective != child && !Matcher.all(Matcher.parseAll("matchers", effective.matchers()), labels))) {
+            if (!Matcher.allTexts(child.matchers(), labels)
+                    || (effective != child && !Matcher.allTexts(effective.matchers(), labels))) {
                 continue;
             }
             Match m = settings(inherited.path() + ".routes[" + i + "]", effective, inherited);

@@ -73,13 +73,23 @@ public class Senders {
     }
 
     static Map<String, Object> slack(Notification n) {
-        StringBuilder text = new StringBuilder(n.title());
+        StringBuilder text = new StringBuilder(slackEscape(n.title()));
         for (Notification.Item i : n.alerts()) {
-            text.append("\n• ").append(i.status()).append(' ').append(i.labels().getOrDefault("alertname", i.rule()))
-                    .append(' ').append(i.annotations().getOrDefault("summary", i.labels().toString()));
+            text.append("\n• ").append(i.status()).append(' ')
+                    .append(slackEscape(i.labels().getOrDefault("alertname", i.rule()))).append(' ')
+                    .append(slackEscape(i.annotations().getOrDefault("summary", i.labels().toString())));
         }
         return Map.of("text", text.toString(), "attachments", List.of(Map.of("color",
-                n.status().equals("firing") ? "danger" : "good", "title", n.title())));
+                n.status().equals("firing") ? "danger" : "good", "title", slackEscape(n.title()))));
+    }
+
+    /**
+     * Slack's escaping of message text: {@code &}, {@code <}, {@code >} as entities, so label values and annotations
+     * (user and metrics data) cannot write control sequences such as {@code <!channel>} or {@code <@U123>} that ping
+     * people, or links.
+     */
+    static String slackEscape(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** The Alertmanager webhook payload (version 4), so receivers written for Alertmanager work unchanged. */

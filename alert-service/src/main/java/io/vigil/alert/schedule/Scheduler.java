@@ -13,7 +13,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.vigil.alert.config.AlertConfig;
 import io.vigil.alert.config.ConfigFileLoader;
 import io.vigil.alert.engine.Evaluator;
+import io.vigil.alert.domain.Matcher;
 import io.vigil.alert.engine.Lifecycle;
+import io.vigil.alert.engine.Progress;
 import io.vigil.alert.engine.RuleSet;
 import io.vigil.alert.notify.Dispatcher;
 import io.vigil.alert.store.AlertStore;
@@ -53,15 +55,22 @@ public class Scheduler {
     private final DeadLetterStore dead;
     private final Instance instance;
     private final OncePerInterval.Task purge;
+    private final Progress progress;
     private final ScheduledExecutorService timer = daemonTimer("alert-scheduler");
-    private volatile boolean leader;
+    /** Renews the leader lock on its own thread, so a slow tick cannot let the lease lapse unnoticed. */
+    private final ScheduledExecutorService lock = daemonTimer("alert-leader-lock");
+    /** This process's fencing token for the leader lock. */
+    private final String token;
+    /** Until when (System.nanoTime) this process surely holds the lock: lease counted from before the renewal call. */
+    private volatile long leaseValidUntil;
     private long lastRefresh;
     private long lastPurge;
+    private long lastDrain;
 
     public Scheduler(AlertConfig config, ConfigFileLoader loader, RuleSet rules, Lifecycle lifecycle,
             Dispatcher dispatcher, Evaluator evaluator, SignalReader reader, SeriesStore series, AlertStore alerts,
             HistoryStore history, GroupStore groups, SilenceStore silences, DeadLetterStore dead, Instance instance,
-            OncePerInterval once) {
+            OncePerInterval once, Progress progress) {
         this.config = config;
         this.loader = loader;
         this.rules = rules;
@@ -76,10 +85,13 @@ public class Scheduler {
         this.silences = silences;
         this.dead = dead;
         this.instance = instance;
+        this.progress = progress;
+        this.token = instance.name() + ":" + java.util.UUID.randomUUID();
         this.purge = once.task("alert-retention-purge", config.purgeInterval());
     }
 
     void start(@Observes StartupEvent ignored) {
+        Matcher.maxPatternLength(config.maxRegexLength());
         try {
             alerts.createIndexes();
             history.createIndexes();
@@ -90,11 +102,15 @@ public class Scheduler {
         loader.load();
         refresh();
         reader.start();
+        long lease = config.leaderLease().toMillis();
+        lock.scheduleWithFixedDelay(this::renewLock, 0, Math.max(50, lease / 4), TimeUnit.MILLISECONDS);
         long every = config.tickInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> progress.run("timer tick", true, this::tick), every, every,
+                TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
+        lock.shutdownNow();
         timer.shutdownNow();
     }
 
@@ -107,8 +123,27 @@ public class Scheduler {
         });
     }
 
+    /**
+     * Whether this process holds the leader lock now. Checked before each timer phase (and between alerts), so a tick
+     * that ran longer than the lease stops acting once another replica may have taken over. Local clock only: the
+     * lease is counted from before the renewal was sent, less a margin.
+     */
     public boolean leader() {
-        return leader;
+        return System.nanoTime() - leaseValidUntil < 0;
+    }
+
+    private void renewLock() {
+        long lease = config.leaderLease().toMillis();
+        long sent = System.nanoTime();
+        try {
+            if (series.holdLock(RedisKeys.LEADER, token, lease)) {
+                leaseValidUntil = sent + TimeUnit.MILLISECONDS.toNanos(lease - Math.min(lease / 4, 1000));
+            } else {
+                leaseValidUntil = sent;
+            }
+        } catch (RuntimeException e) {
+            Log.debugf("leader lock not renewed: %s", e.getMessage());
+        }
     }
 
     /** Reloads rules, routing, silences and active alerts (after an API change, and every second). */
@@ -126,14 +161,21 @@ public class Scheduler {
                 refresh();
                 evaluator.flushSeen();
             }
-            leader = series.holdLock(RedisKeys.LEADER, instance.name(), config.leaderLease().toMillis());
-            if (!leader) {
+            if (!leader()) {
                 return;
             }
-            lifecycle.tick(now);
+            lifecycle.tick(now, this::leader);
+            if (!leader()) {
+                return;
+            }
             dispatcher.flushDue(now);
             evaluator.absence(now);
-            if (now - lastPurge >= config.purgeInterval().toMillis()) {
+            if (now - lastDrain >= 1000 && leader()) {
+                lastDrain = now;
+                lifecycle.drainOutboxes();
+                dispatcher.drainPending();
+            }
+            if (now - lastPurge >= config.purgeInterval().toMillis() && leader()) {
                 lastPurge = now;
                 purge.run(() -> purge(now));
             }

@@ -4,10 +4,12 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
 
 import io.vigil.alert.domain.AlertInstance;
 import io.vigil.alert.domain.AlertState;
@@ -55,6 +57,32 @@ public class AlertStore {
             alert.version = expected;
         }
         return ok;
+    }
+
+    /** Alerts whose outbox still holds work (see {@link AlertInstance#outbox}). */
+    public List<AlertInstance> withOutbox() {
+        return find(Filters.exists("outbox.0"));
+    }
+
+    /**
+     * Removes one drained intent from the stored outbox and bumps the version: a writer holding a copy read before
+     * (which still lists the intent) is then refused and re-reads, instead of writing the intent back to be drained
+     * (notified, escalated) a second time.
+     *
+     * @return true if the stored version was {@code expected} (and is now {@code expected + 1}): a copy at that
+     *         version, without the intent, is current again
+     */
+    public boolean removeIntent(String fingerprint, String intentId, long expected) {
+        Bson pullAndBump = Updates.combine(Updates.pull("outbox", new Document("id", intentId)),
+                Updates.inc("version", 1L));
+        if (docs.collection(MongoDocs.ALERTS).updateOne(Filters.and(Filters.eq("_id", fingerprint),
+                Filters.eq("version", expected)), pullAndBump).getMatchedCount() == 1) {
+            return true;
+        }
+        // changed since this copy was read: remove the intent if the newer state still holds it
+        docs.collection(MongoDocs.ALERTS).updateOne(Filters.and(Filters.eq("_id", fingerprint),
+                Filters.eq("outbox.id", intentId)), pullAndBump);
+        return false;
     }
 
     public long purgeResolvedBefore(long now) {

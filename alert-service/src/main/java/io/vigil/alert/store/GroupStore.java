@@ -40,7 +40,14 @@ public class GroupStore {
         return ok;
     }
 
-    public void delete(AlertGroup g) {
-        docs.collection(MongoDocs.GROUPS).deleteOne(Filters.and(Filters.eq("_id", g.key), Filters.eq("version", g.version)));
+    /** Groups with a claimed flush not yet handed to delivery (see {@link AlertGroup#pending}). */
+    public List<AlertGroup> withPending() {
+        return docs.fromDocs(docs.collection(MongoDocs.GROUPS).find(Filters.exists("pending.0")), AlertGroup.class);
+    }
+
+    /** Deletes the group if it is still at {@code g.version}. @return false when another writer changed it first */
+    public boolean delete(AlertGroup g) {
+        return docs.collection(MongoDocs.GROUPS).deleteOne(Filters.and(Filters.eq("_id", g.key),
+                Filters.eq("version", g.version))).getDeletedCount() == 1;
     }
 }

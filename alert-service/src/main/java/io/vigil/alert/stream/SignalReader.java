@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.vigil.alert.engine.Evaluator;
+import io.vigil.alert.engine.Progress;
 import io.vigil.common.event.MalformedEventException;
 import io.vigil.common.stream.Instance;
 import io.vigil.common.stream.ReadSettings;
@@ -35,9 +36,11 @@ public class SignalReader {
     private final Instance instance;
     private final StreamsConfig config;
     private final ObjectMapper mapper;
+    private final Progress progress;
 
     public SignalReader(StreamConsumers consumers, Evaluator evaluator, Instance instance, StreamsConfig config,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, Progress progress) {
+        this.progress = progress;
         this.consumers = consumers;
         this.evaluator = evaluator;
         this.instance = instance;
@@ -47,16 +50,20 @@ public class SignalReader {
 
     public void start() {
         // the high-rate metrics streams are read in batches (one pipelined Redis round trip per batch)
+        // every handler pass is timed (Progress), so readiness notices a consumer stuck in one
         readers.add(consumers.startBatches(Streams.METRICS_LIVE, GROUP, instance.name(), "$", ReadSettings.from(config),
-                (reader, batch, reclaimed) -> metricsBatch("live", reader, batch)));
+                (reader, batch, reclaimed) -> progress.run(Streams.METRICS_LIVE, false,
+                        () -> metricsBatch("live", reader, batch))));
         readers.add(consumers.startBatches(Streams.METRICS_ROLLUP, GROUP, instance.name(), "$",
-                ReadSettings.from(config), (reader, batch, reclaimed) -> metricsBatch("rollup", reader, batch)));
-        readers.add(consumers.start(Streams.QUEUE, GROUP, e -> {
+                ReadSettings.from(config), (reader, batch, reclaimed) -> progress.run(Streams.METRICS_ROLLUP, false,
+                        () -> metricsBatch("rollup", reader, batch))));
+        readers.add(consumers.start(Streams.QUEUE, GROUP, e -> progress.run(Streams.QUEUE, false, () -> {
             if (e.type().startsWith("queue.job.")) {
                 evaluator.queue(e.type(), e.id(), e.payload(), millis(e));
             }
-        }));
-        readers.add(consumers.start(Streams.HEALTH_TRANSITION, GROUP, e -> evaluator.health(e.payload(), millis(e))));
+        })));
+        readers.add(consumers.start(Streams.HEALTH_TRANSITION, GROUP, e -> progress.run(Streams.HEALTH_TRANSITION,
+                false, () -> evaluator.health(e.payload(), millis(e)))));
     }
 
     private void metricsBatch(String signal, StreamGroupReader reader, List<StreamMessage<String, String, String>> batch) {
