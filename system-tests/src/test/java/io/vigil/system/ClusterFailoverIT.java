@@ -21,9 +21,9 @@ import io.vigil.system.fault.Workloads;
  * The five services on a 3-master Redis Cluster by configuration alone, under load; then the masters that hold the
  * queue, the cache namespace and health-service's schedule are SIGKILLed one after the other, each replica is
  * promoted by the cluster, and every service must take writes again without a restart. The time without service is
- * reported per kill and service. Replication is asynchronous in Redis Cluster, so a write acknowledged by the dead
- * master in its last moments may be gone: the lost count is reported, and asserted zero only for the normal run
- * before the first kill.
+ * reported per kill and service, and nothing accepted may be lost. (Replication is asynchronous in Redis Cluster:
+ * a write acknowledged by the dead master in the last milliseconds before it died could be gone. At this load the
+ * replicas are never that far behind, and no run has lost one; a loss here is a real finding, not noise.)
  */
 class ClusterFailoverIT {
 
@@ -77,11 +77,7 @@ class ClusterFailoverIT {
                     .until(() -> suite.cluster().masterOf(key) != master);
             suite.cluster().awaitState("ok", Duration.ofSeconds(30));
             for (Workload w : load.workloads()) {
-                long recovered = load.recoveredMs(w, killed);
-                List<String> lost = load.report("cluster-failover " + name, w, recovered);
-                if (recovered < 0) {
-                    problems.addAll(lost);
-                }
+                problems.addAll(load.report("cluster-failover " + name, w, load.recoveredMs(w, killed)));
             }
         }
         assertThat(problems).isEmpty();
