@@ -106,19 +106,29 @@ public class AlertResource {
             throw ProblemException.invalid("alertOffset", "0 or more");
         }
         List<Matcher> matchers = Validated.check(() -> Matcher.parseAll("filter", filter == null ? List.of() : filter));
-        record Grouped(String key, String receiver, String path, Map<String, String> labels, List<AlertInstance> alerts) {
+        // grouped from the raw index (no mapping of 10,000 alerts); only the page's alerts are read in full
+        record Light(String fingerprint, Map<String, String> labels, String severity, long activeAt) {
+        }
+        record Grouped(String key, String receiver, String path, Map<String, String> labels, List<Light> alerts) {
         }
         Map<String, Grouped> groups = new HashMap<>();
         int alerts = 0;
         int firing = 0;
         var routing = dispatcher.routing();
-        for (AlertInstance a : store.active()) {
-            if (!Matcher.all(matchers, a.labels)) {
+        for (Document d : store.activeIndex()) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            Document ld = d.get("labels", Document.class);
+            if (ld != null) {
+                ld.forEach((k, v) -> labels.put(k, v == null ? "" : v.toString()));
+            }
+            if (!Matcher.all(matchers, labels)) {
                 continue;
             }
+            Light a = new Light(d.getString("_id"), labels, d.getString("severity"),
+                    d.get("activeAt") instanceof Number n ? n.longValue() : 0);
             alerts++;
-            firing += a.state == AlertState.FIRING ? 1 : 0;
-            List<Router.Match> routes = Router.match(routing, a.labels).stream().filter(m -> m.receiver() != null)
+            firing += AlertState.FIRING.name().equals(d.getString("state")) ? 1 : 0;
+            List<Router.Match> routes = Router.match(routing, labels).stream().filter(m -> m.receiver() != null)
                     .toList();
             if (routes.isEmpty()) { // no route tree (or no receiver): still shown, grouped by alertname
                 routes = List.of(new Router.Match("(unrouted)", null, List.of("alertname"), 0, 0, 0, null));
@@ -126,7 +136,7 @@ public class AlertResource {
             for (Router.Match m : routes) {
                 Map<String, String> groupLabels = new LinkedHashMap<>();
                 for (String l : m.groupBy()) {
-                    groupLabels.put(l, a.labels.getOrDefault(l, ""));
+                    groupLabels.put(l, labels.getOrDefault(l, ""));
                 }
                 String key = m.receiver() + "|" + m.path() + "|" + groupLabels; // Dispatcher's group key
                 if (group == null || group.equals(key)) {
@@ -136,18 +146,25 @@ public class AlertResource {
             }
         }
         Comparator<Grouped> order = Comparator.comparingInt((Grouped g) -> g.alerts().stream()
-                .mapToInt(a -> SEVERITY_RANK.getOrDefault(a.severity, 0)).max().orElse(0)).reversed()
+                .mapToInt(a -> SEVERITY_RANK.getOrDefault(a.severity(), 0)).max().orElse(0)).reversed()
                 .thenComparing(Grouped::key);
         List<Grouped> sorted = groups.values().stream().sorted(order).toList();
+        List<Grouped> shownGroups = sorted.stream().skip(offset).limit(limit).toList();
+        Map<String, List<String>> shownIds = new HashMap<>();
+        for (Grouped g : shownGroups) {
+            shownIds.put(g.key(), g.alerts().stream()
+                    .sorted(Comparator.comparingLong(Light::activeAt).reversed().thenComparing(Light::fingerprint))
+                    .skip(alertOffset).limit(alertLimit).map(Light::fingerprint).toList());
+        }
+        Map<String, AlertInstance> full = new HashMap<>();
+        store.byFingerprints(shownIds.values().stream().flatMap(List::stream).distinct().toList())
+                .forEach(a -> full.put(a.fingerprint, a));
         long now = System.currentTimeMillis();
-        List<AlertGroupView> page = sorted.stream().skip(offset).limit(limit).map(g -> {
+        List<AlertGroupView> page = shownGroups.stream().map(g -> {
             Map<String, Integer> severities = new TreeMap<>();
-            g.alerts().forEach(a -> severities.merge(a.severity == null ? "none" : a.severity, 1, Integer::sum));
-            List<AlertView> shown = g.alerts().stream()
-                    .sorted(Comparator.comparingLong((AlertInstance a) -> a.activeAt).reversed()
-                            .thenComparing(a -> a.fingerprint))
-                    .skip(alertOffset).limit(alertLimit).map(a -> AlertView.of(a, dispatcher.mutedBy(a, now), null))
-                    .toList();
+            g.alerts().forEach(a -> severities.merge(a.severity() == null ? "none" : a.severity(), 1, Integer::sum));
+            List<AlertView> shown = shownIds.get(g.key()).stream().map(full::get).filter(a -> a != null) // resolved since
+                    .map(a -> AlertView.of(a, dispatcher.mutedBy(a, now), null)).toList();
             return new AlertGroupView(g.key(), g.receiver(), g.path(), g.labels(), g.alerts().size(), severities,
                     shown);
         }).toList();
