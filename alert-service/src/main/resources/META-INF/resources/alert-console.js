@@ -6,10 +6,20 @@ import {
 } from '/vigil-console/console.js';
 
 const GROUPS_PER_PAGE = 20;
-const view = { page: 0, alerts: [], routing: null };
+const ALERTS_PER_GROUP = 5; // shown in the group page; "more" opens the group, paged on the server
+const ALERTS_PER_OPEN_GROUP = 50;
+// groups come from the server one page at a time (GET /api/v1/alerts/groups), so 10,000 alerts stay one page's worth
+const view = { page: 0, open: new Map() }; // open: group key -> its alert page
+const GROUPS = '/api/v1/alerts/groups';
 const enc = encodeURIComponent;
 
-// ---- matchers and routes, as alert-service evaluates them (domain/Matcher, notify/Router) -----------------------
+// ---- matchers, as alert-service parses them (domain/Matcher): checked here, counted on the server --------------
+
+/** How many active alerts every matcher matches: the server counts (limit=0), the page holds one page of alerts. */
+async function matching(matchers) {
+  const page = await api(`${GROUPS}?limit=0${matchers.map((m) => `&filter=${enc(m)}`).join('')}`);
+  return page.alerts;
+}
 
 /** 'name=value', 'name!=value', 'name=~regex', 'name!~regex', the value optionally in quotes: domain/Matcher's syntax. */
 export function parseMatcher(text) {
@@ -35,53 +45,6 @@ export function parseMatcher(text) {
   } };
 }
 
-const parsed = new Map(); // matcher text -> parsed: 10,000 alerts x the silences would otherwise recompile regexes
-
-function matchesAll(matchers, labels) {
-  return (matchers || []).every((t) => {
-    if (!parsed.has(t)) {
-      if (parsed.size > 5000) parsed.clear();
-      parsed.set(t, parseMatcher(t));
-    }
-    return parsed.get(t)?.test(labels) ?? false;
-  });
-}
-
-/** The routes an alert's labels reach (depth first, first matching child unless it says continue), like Router. */
-function routeFor(route, labels, inherited = {}) {
-  if (!route) return [];
-  const eff = {
-    receiver: route.receiver ?? inherited.receiver, groupBy: route.groupBy ?? inherited.groupBy ?? ['alertname'],
-    path: [...(inherited.path || []), route.name || route.receiver || 'route'],
-  };
-  const out = [];
-  for (const child of route.routes || []) {
-    if (matchesAll(child.matchers, labels)) {
-      out.push(...routeFor(child, labels, eff));
-      if (!child.continue) break;
-    }
-  }
-  return out.length ? out : [eff];
-}
-
-function groupAlerts(alerts, routing) {
-  const groups = new Map();
-  for (const a of alerts) {
-    const routes = routing?.route ? routeFor(routing.route, a.labels) : [{ receiver: '(no routing)', groupBy: ['alertname'], path: [] }];
-    const r = routes[0];
-    const by = r.groupBy.includes('...') ? Object.keys(a.labels || {}).sort() : r.groupBy;
-    const key = `${r.receiver}|${by.map((l) => `${l}=${a.labels?.[l] ?? ''}`).join(',')}`;
-    if (!groups.has(key)) groups.set(key, { key, receiver: r.receiver, path: r.path, labels: by.map((l) => `${l}=${a.labels?.[l] ?? ''}`), alerts: [] });
-    groups.get(key).alerts.push(a);
-  }
-  return [...groups.values()].sort((x, y) => severityRank(y) - severityRank(x) || x.key.localeCompare(y.key));
-}
-
-const SEVERITY = { critical: 3, warning: 2, info: 1 };
-function severityRank(g) {
-  return Math.max(...g.alerts.map((a) => SEVERITY[a.severity] || 0));
-}
-
 // ---- rendering ----------------------------------------------------------------------------------------------------
 
 async function render() {
@@ -91,35 +54,54 @@ async function render() {
     }
     return;
   }
-  const [alerts, routing, silences, dead] = await Promise.all([
-    api('/api/v1/alerts?state=active&limit=5000'), api('/api/v1/routing'), api('/api/v1/silences'),
-    api('/api/v1/notifications/dead'),
+  const [groups, routing, silences, dead] = await Promise.all([
+    api(`${GROUPS}?limit=${GROUPS_PER_PAGE}&offset=${view.page * GROUPS_PER_PAGE}&alertLimit=${ALERTS_PER_GROUP}`),
+    api('/api/v1/routing'), api('/api/v1/silences'), api('/api/v1/notifications/dead'),
   ]);
-  view.alerts = alerts;
-  view.routing = routing;
-  renderAlerts(alerts, routing);
-  renderSilences(silences);
+  if (groups.items.length === 0 && view.page > 0 && groups.total > 0) { // the last page emptied: step back
+    view.page = Math.max(0, Math.ceil(groups.total / GROUPS_PER_PAGE) - 1);
+    return render();
+  }
+  // open groups: their alerts paged on the server, the rest of the page shows the first few of each
+  await Promise.all(groups.items.filter((g) => view.open.has(g.groupKey)).map(async (g) => {
+    const one = await api(`${GROUPS}?group=${enc(g.groupKey)}&alertLimit=${ALERTS_PER_OPEN_GROUP}&alertOffset=${view.open.get(g.groupKey) * ALERTS_PER_OPEN_GROUP}`);
+    if (one.items[0]) g.alerts = one.items[0].alerts;
+  }));
+  const live = silences.filter((s) => s.state !== 'expired');
+  const counts = await Promise.all(live.slice(0, 50).map((s) => matching(s.matchers).catch(() => null)));
+  const matched = new Map(live.slice(0, 50).map((s, i) => [s.id, counts[i]]));
+  renderAlerts(groups);
+  renderSilences(silences, matched);
   renderRouting(routing);
   renderDead(dead);
 }
 
-function renderAlerts(alerts, routing) {
-  const groups = groupAlerts(alerts, routing);
-  const pages = Math.max(1, Math.ceil(groups.length / GROUPS_PER_PAGE));
-  view.page = Math.min(view.page, pages - 1);
-  const shown = groups.slice(view.page * GROUPS_PER_PAGE, (view.page + 1) * GROUPS_PER_PAGE);
-  const firing = alerts.filter((a) => a.state === 'firing').length;
-  const muted = alerts.filter((a) => a.mutedBy).length;
+function renderAlerts(page) {
+  const pages = Math.max(1, Math.ceil(page.total / GROUPS_PER_PAGE));
   const rows = [];
-  for (const g of shown) {
-    rows.push(h('tr', { class: 'group-head', dataset: { group: g.key } }, h('td', { colspan: 9 },
-      `→ ${g.receiver || '(no receiver)'} · `, g.labels.map((l) => h('code', { text: `${l} ` })), ` · ${g.alerts.length} alert(s)`)));
-    for (const a of g.alerts.slice(0, 50)) rows.push(alertRow(a));
-    if (g.alerts.length > 50) rows.push(h('tr', {}, h('td', { colspan: 9, class: 'muted' }, `… and ${g.alerts.length - 50} more in this group`)));
+  for (const g of page.items) {
+    const open = view.open.has(g.groupKey);
+    const at = open ? view.open.get(g.groupKey) : 0;
+    const severities = Object.entries(g.severities || {}).map(([k, n]) => [badge(k), ` ${n} `]);
+    rows.push(h('tr', { class: 'group-head', dataset: { group: g.groupKey } }, h('td', { colspan: 9 },
+      `→ ${g.receiver || '(no receiver)'} · `, Object.entries(g.groupLabels || {}).map(([k, v]) => h('code', { text: `${k}=${v} ` })),
+      ` · ${g.count} alert(s) `, severities,
+      g.count > ALERTS_PER_GROUP ? h('button', { type: 'button', class: 'link', dataset: { openGroup: g.groupKey },
+        onclick: () => { if (open) view.open.delete(g.groupKey); else view.open.set(g.groupKey, 0); refresh(); } },
+      open ? 'show fewer' : `show all ${g.count}`) : null)));
+    for (const a of g.alerts) rows.push(alertRow(a));
+    if (open && g.count > ALERTS_PER_OPEN_GROUP) {
+      const last = Math.ceil(g.count / ALERTS_PER_OPEN_GROUP) - 1;
+      rows.push(h('tr', {}, h('td', { colspan: 9 }, pager(`alerts ${at * ALERTS_PER_OPEN_GROUP + 1}–${Math.min(g.count, (at + 1) * ALERTS_PER_OPEN_GROUP)} of ${g.count}`,
+        at > 0 ? () => { view.open.set(g.groupKey, at - 1); refresh(); } : null,
+        at < last ? () => { view.open.set(g.groupKey, at + 1); refresh(); } : null))));
+    } else if (!open && g.count > g.alerts.length) {
+      rows.push(h('tr', {}, h('td', { colspan: 9, class: 'muted' }, `… and ${g.count - g.alerts.length} more in this group`)));
+    }
   }
   const head = h('tr', {}, ['alert', 'severity', 'state', 'value', 'for', 'labels', 'muted by', 'ack', ''].map((t) => h('th', { text: t })));
   fill(section('alerts'),
-    h('div', { class: 'toolbar' }, h('span', { id: 'alert-counts', text: `${alerts.length} active · ${firing} firing · ${muted} muted · ${groups.length} group(s)` }),
+    h('div', { class: 'toolbar' }, h('span', { id: 'alert-counts', text: `${page.alerts} active · ${page.firing} firing · ${page.total} group(s)` }),
       actionButton('admin', 'Send test notification', testNotification, { dataset: { action: 'test-notification', role: 'admin' } })),
     h('div', { class: 'table-wrap' }, h('table', { id: 'alerts-table' }, h('thead', {}, head),
       h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 9, class: 'muted' }, 'no active alerts'))))),
@@ -180,15 +162,24 @@ function silenceDialog(a) {
   const lines = () => matchers.value.split('\n').map((s) => s.trim()).filter(Boolean);
   const recount = () => {
     const bad = lines().filter((l) => !parseMatcher(l));
+    delete count.dataset.matches;
     if (bad.length) {
+      seq++;
       fill(count, h('span', { class: 'error-text', text: `not a matcher: ${bad[0]}` }));
       return;
     }
-    const n = view.alerts.filter((x) => matchesAll(lines(), x.labels)).length;
-    count.dataset.matches = String(n);
-    fill(count, `would match ${n} of ${view.alerts.length} active alert(s)`);
+    const asked = ++seq; // typing fast: only the last answer counts
+    matching(lines()).then((n) => {
+      if (asked !== seq) return;
+      count.dataset.matches = String(n);
+      fill(count, `would match ${n} active alert(s)`);
+    }, (e) => {
+      if (asked === seq) fill(count, h('span', { class: 'error-text', text: e.message || String(e) }));
+    });
   };
-  matchers.addEventListener('input', recount);
+  let seq = 0;
+  let timer = null;
+  matchers.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(recount, 250); });
   recount();
   const d = dialog('new silence', h('form', { id: 'silence-form', onsubmit: async (e) => {
     e.preventDefault();
@@ -204,12 +195,12 @@ async function testNotification() {
   if (result) notice(`test notification sent to: ${(result.receivers || []).join(', ') || 'no receiver matched'}`);
 }
 
-function renderSilences(silences) {
+function renderSilences(silences, matched) {
   const now = silences.filter((s) => s.state !== 'expired');
   fill(section('silences'), table('silences-table', [
     { key: 'state', label: 'state', cell: (s) => badge(s.state, s.state === 'active' ? 'muted' : s.state) },
     { key: 'matchers', label: 'matchers', value: (s) => s.matchers.join(', '), cell: (s) => s.matchers.map((m) => h('code', { text: `${m} ` })) },
-    { key: 'count', label: 'matching now', num: true, value: (s) => view.alerts.filter((a) => matchesAll(s.matchers, a.labels)).length },
+    { key: 'count', label: 'matching now', num: true, value: (s) => matched.get(s.id) ?? '–' },
     { key: 'startsAt', label: 'starts', cell: (s) => time(s.startsAt) },
     { key: 'endsAt', label: 'ends', cell: (s) => time(s.endsAt) },
     { key: 'createdBy', label: 'by' },

@@ -26,9 +26,11 @@ import io.smallrye.common.annotation.Blocking;
 import io.vigil.alert.config.AlertConfig;
 import io.vigil.alert.domain.AlertInstance;
 import io.vigil.alert.domain.AlertState;
+import io.vigil.alert.domain.Matcher;
 import io.vigil.alert.domain.Notification;
 import io.vigil.alert.engine.Lifecycle;
 import io.vigil.alert.notify.Dispatcher;
+import io.vigil.alert.notify.Router;
 import io.vigil.alert.store.AlertStore;
 import io.vigil.alert.store.HistoryStore;
 import io.vigil.common.problem.ProblemException;
@@ -70,6 +72,103 @@ public class AlertResource {
                 .sorted(Comparator.comparingLong((AlertInstance a) -> a.activeAt).reversed())
                 .limit(Math.max(1, Math.min(limit, 5000)))
                 .map(a -> AlertView.of(a, dispatcher.mutedBy(a, now), null)).toList();
+    }
+
+    static final int MAX_GROUPS_PER_PAGE = 200;
+    static final int MAX_ALERTS_PER_GROUP_PAGE = 500;
+    private static final Map<String, Integer> SEVERITY_RANK = Map.of("critical", 3, "warning", 2, "info", 1);
+
+    /**
+     * Active alerts grouped as the route tree groups them, one page of groups at a time, so a console at 10,000 alerts
+     * downloads one page instead of every alert. Order is stable: highest severity first, then group key; alerts in a
+     * group newest first, then by fingerprint. {@code group} picks one group (its alerts paged with
+     * {@code alertOffset}/{@code alertLimit}); {@code filter} matchers (silence syntax) narrow the alerts first, so
+     * {@code limit=0&filter=...} answers "how many alerts would this silence match". {@code mutedBy} is computed
+     * for the returned alerts only (it is a scan of the active alerts per alert).
+     */
+    @GET
+    @Path("/groups")
+    @RolesAllowed(Roles.READER)
+    public AlertGroupView.Page groups(@QueryParam("limit") @DefaultValue("20") int limit,
+            @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("group") String group,
+            @QueryParam("filter") List<String> filter, @QueryParam("alertLimit") @DefaultValue("5") int alertLimit,
+            @QueryParam("alertOffset") @DefaultValue("0") int alertOffset) {
+        if (limit < 0 || limit > MAX_GROUPS_PER_PAGE) {
+            throw ProblemException.invalid("limit", "between 0 and " + MAX_GROUPS_PER_PAGE);
+        }
+        if (offset < 0) {
+            throw ProblemException.invalid("offset", "0 or more");
+        }
+        if (alertLimit < 0 || alertLimit > MAX_ALERTS_PER_GROUP_PAGE) {
+            throw ProblemException.invalid("alertLimit", "between 0 and " + MAX_ALERTS_PER_GROUP_PAGE);
+        }
+        if (alertOffset < 0) {
+            throw ProblemException.invalid("alertOffset", "0 or more");
+        }
+        List<Matcher> matchers = Validated.check(() -> Matcher.parseAll("filter", filter == null ? List.of() : filter));
+        // grouped from the raw index (no mapping of 10,000 alerts); only the page's alerts are read in full
+        record Light(String fingerprint, Map<String, String> labels, String severity, long activeAt) {
+        }
+        record Grouped(String key, String receiver, String path, Map<String, String> labels, List<Light> alerts) {
+        }
+        Map<String, Grouped> groups = new HashMap<>();
+        int alerts = 0;
+        int firing = 0;
+        var routing = dispatcher.routing();
+        for (Document d : store.activeIndex()) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            Document ld = d.get("labels", Document.class);
+            if (ld != null) {
+                ld.forEach((k, v) -> labels.put(k, v == null ? "" : v.toString()));
+            }
+            if (!Matcher.all(matchers, labels)) {
+                continue;
+            }
+            Light a = new Light(d.getString("_id"), labels, d.getString("severity"),
+                    d.get("activeAt") instanceof Number n ? n.longValue() : 0);
+            alerts++;
+            firing += AlertState.FIRING.name().equals(d.getString("state")) ? 1 : 0;
+            List<Router.Match> routes = Router.match(routing, labels).stream().filter(m -> m.receiver() != null)
+                    .toList();
+            if (routes.isEmpty()) { // no route tree (or no receiver): still shown, grouped by alertname
+                routes = List.of(new Router.Match("(unrouted)", null, List.of("alertname"), 0, 0, 0, null));
+            }
+            for (Router.Match m : routes) {
+                Map<String, String> groupLabels = new LinkedHashMap<>();
+                for (String l : m.groupBy()) {
+                    groupLabels.put(l, labels.getOrDefault(l, ""));
+                }
+                String key = m.receiver() + "|" + m.path() + "|" + groupLabels; // Dispatcher's group key
+                if (group == null || group.equals(key)) {
+                    groups.computeIfAbsent(key, k -> new Grouped(k, m.receiver(), m.path(), groupLabels,
+                            new ArrayList<>())).alerts().add(a);
+                }
+            }
+        }
+        Comparator<Grouped> order = Comparator.comparingInt((Grouped g) -> g.alerts().stream()
+                .mapToInt(a -> SEVERITY_RANK.getOrDefault(a.severity(), 0)).max().orElse(0)).reversed()
+                .thenComparing(Grouped::key);
+        List<Grouped> sorted = groups.values().stream().sorted(order).toList();
+        List<Grouped> shownGroups = sorted.stream().skip(offset).limit(limit).toList();
+        Map<String, List<String>> shownIds = new HashMap<>();
+        for (Grouped g : shownGroups) {
+            shownIds.put(g.key(), g.alerts().stream()
+                    .sorted(Comparator.comparingLong(Light::activeAt).reversed().thenComparing(Light::fingerprint))
+                    .skip(alertOffset).limit(alertLimit).map(Light::fingerprint).toList());
+        }
+        Map<String, AlertInstance> full = new HashMap<>();
+        store.byFingerprints(shownIds.values().stream().flatMap(List::stream).distinct().toList())
+                .forEach(a -> full.put(a.fingerprint, a));
+        long now = System.currentTimeMillis();
+        List<AlertGroupView> page = shownGroups.stream().map(g -> {
+            Map<String, Integer> severities = new TreeMap<>();
+            g.alerts().forEach(a -> severities.merge(a.severity() == null ? "none" : a.severity(), 1, Integer::sum));
+            List<AlertView> shown = shownIds.get(g.key()).stream().map(full::get).filter(a -> a != null) // resolved since
+                    .map(a -> AlertView.of(a, dispatcher.mutedBy(a, now), null)).toList();
+            return new AlertGroupView(g.key(), g.receiver(), g.path(), g.labels(), g.alerts().size(), severities,
+                    shown);
+        }).toList();
+        return new AlertGroupView.Page(page, sorted.size(), offset, limit, alerts, firing);
     }
 
     @GET

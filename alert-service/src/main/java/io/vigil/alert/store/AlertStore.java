@@ -1,5 +1,7 @@
 package io.vigil.alert.store;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +11,7 @@ import org.bson.conversions.Bson;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
 
 import io.vigil.alert.domain.AlertInstance;
@@ -39,6 +42,19 @@ public class AlertStore {
 
     public List<AlertInstance> active() {
         return find(Filters.ne("state", AlertState.RESOLVED.name()));
+    }
+
+    /**
+     * The active alerts' grouping fields only ({@code _id}, labels, severity, state, activeAt) as raw documents: a
+     * paged view over 10,000 alerts groups these and maps only the alerts of its page ({@link #byFingerprints}).
+     */
+    public List<Document> activeIndex() {
+        return docs.collection(MongoDocs.ALERTS).find(Filters.ne("state", AlertState.RESOLVED.name()))
+                .projection(Projections.include("labels", "severity", "state", "activeAt")).into(new ArrayList<>());
+    }
+
+    public List<AlertInstance> byFingerprints(Collection<String> fingerprints) {
+        return fingerprints.isEmpty() ? List.of() : find(Filters.in("_id", fingerprints));
     }
 
     public List<AlertInstance> find(Bson filter) {
