@@ -2,7 +2,7 @@
 // /q/metrics), coherence of this replica, key lookup with meta, invalidation jobs with live progress, rate-limit
 // policies, namespace settings.
 import {
-  h, fill, api, act, actionButton, start, section, table, badge, json, dialog, field, session, num, pct, duration,
+  h, fill, api, act, actionButton, start, section, table, pager, badge, json, dialog, field, session, num, pct, duration,
   prometheus, histogramQuantile, showProblem, refresh,
 } from '/vigil-console/console.js';
 
@@ -10,7 +10,10 @@ const enc = encodeURIComponent;
 const JOBS = 'vigil.cache.jobs';
 let namespaces = [];
 
-/** Jobs started from this console (the API answers one job by id; there is no listing). */
+const JOB_PAGE = 25;
+const jobPage = { cursors: [null] }; // recent jobs: cursor stack (paging)
+
+/** Key and tag invalidations from this tab: they finish in the request (no job), so only the tab knows them. */
 function myJobs() {
   return JSON.parse(sessionStorage.getItem(JOBS) || '[]');
 }
@@ -115,7 +118,8 @@ function invalidateDialog(ns) {
     const body = kind.value === 'pattern' ? { pattern: value.value } : { [`${kind.value}s`]: [value.value] };
     const result = await act(`invalidate ${kind.value} ${value.value}`, () => api(`/api/v1/cache/${enc(ns)}/invalidate`, { method: 'POST', body }));
     if (result !== undefined) {
-      remember({ id: result?.id || `sync-${Date.now()}`, ns, kind: kind.value, what: value.value, sync: result?.id ? null : result });
+      // a pattern job shows from the API's job list; an immediate one only this tab knows
+      if (!result?.id) remember({ id: `sync-${Date.now()}`, ns, kind: kind.value, what: value.value, sync: result });
       d.close();
       refresh();
     }
@@ -123,16 +127,16 @@ function invalidateDialog(ns) {
 }
 
 async function renderJobs() {
-  const jobs = await Promise.all(myJobs().map(async (j) => {
-    if (j.sync) return { ...j, state: 'done', done: j.sync.invalidated ?? j.sync.keys ?? null, total: j.sync.invalidated ?? null };
-    try {
-      return { ...j, ...(await api(`/api/v1/cache/${enc(j.ns)}/jobs/${enc(j.id)}`)) };
-    } catch (e) {
-      return { ...j, state: e.status === 404 ? 'expired' : 'unknown', error: e.message };
-    }
-  }));
+  // Every replica's recent jobs (pattern and namespace invalidations, warming), one page per refresh.
+  const cursor = jobPage.cursors[jobPage.cursors.length - 1];
+  const page = await api(`/api/v1/cache/jobs?limit=${JOB_PAGE}${cursor ? `&cursor=${enc(cursor)}` : ''}`);
+  const recent = page.jobs.map((j) => ({ ...j, ns: j.namespace, what: j.detail ?? '' }));
+  const immediate = jobPage.cursors.length > 1 ? [] : myJobs().filter((j) => j.sync)
+    .map((j) => ({ ...j, state: 'done', done: j.sync.invalidated ?? j.sync.keys ?? null, total: j.sync.invalidated ?? null }));
+  const jobs = [...immediate, ...recent];
   const running = jobs.some((j) => ['running', 'pending', 'queued'].includes(j.state));
-  fill(section('jobs'), h('p', { class: 'muted', text: 'Jobs started from this console (this browser tab).' }),
+  const pageNo = jobPage.cursors.length;
+  fill(section('jobs'), h('p', { class: 'muted', text: 'Recent jobs of every replica and namespace, newest first; key and tag invalidations from this tab (immediate, no job) on top.' }),
     table('jobs-table', [
       { key: 'what', label: 'invalidation', value: (j) => `${j.kind} ${j.what}`, cell: (j) => [h('code', { text: `${j.kind} ${j.what}` }), ` in ${j.ns}`] },
       { key: 'state', label: 'state', cell: (j) => badge(j.state) },
@@ -141,7 +145,10 @@ async function renderJobs() {
         : `${num(j.done)}${j.total === -1 ? ' (scanning)' : ''}`) },
       { key: 'failed', label: 'failed', num: true },
       { key: 'error', label: 'error' },
-    ], jobs, { empty: 'no jobs started here yet', rowAttrs: (j) => ({ dataset: { job: j.id, state: j.state } }) }));
+    ], jobs, { pageSize: JOB_PAGE + immediate.length, empty: 'no recent jobs', rowAttrs: (j) => ({ dataset: { job: j.id, state: j.state } }) }),
+    h('div', { id: 'jobs-pager' }, pager(`page ${pageNo} of ${Math.max(1, Math.ceil(page.total / JOB_PAGE))} (${num(page.total)} jobs)`,
+      pageNo > 1 ? () => { jobPage.cursors.pop(); refresh(); } : null,
+      page.nextCursor ? () => { jobPage.cursors.push(page.nextCursor); refresh(); } : null)));
   if (running) setTimeout(refresh, 1000); // live progress while a job runs
 }
 

@@ -1,4 +1,4 @@
-// queue-service console: queues with counts and throughput, jobs per state (paged), schedules, parked outbox records.
+// queue-service console: queues with counts and throughput (paged: one API call per page of queues), jobs per state (paged), schedules, parked outbox records.
 import {
   h, fill, api, tryApi, act, actionButton, start, refresh, section, table, pager, badge, json, dialog, field, sparkline, session,
   time, num, duration,
@@ -10,19 +10,13 @@ const throughput = new Map(); // queue -> completed/s over the last refreshes (t
 const view = { queue: null, state: 'dead', cursors: [null] }; // jobs section: queue, state, cursor stack (paging)
 
 const q = (name) => encodeURIComponent(name);
-
-/** At most `limit` requests in flight: 1,000 queues do not mean 1,000 parallel calls. */
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]).catch(() => null);
-    }
-  }));
-  return out;
-}
+// Queues per page (?perPage= for a smaller page): the queue table reads one page per refresh in one call
+// (GET /api/v1/queues?limit=&cursor=), so 1,000 queues cost what 50 do.
+const PER_PAGE = Math.min(1000, Number(new URLSearchParams(location.search).get('perPage')) || 50);
+const queuePage = { cursors: [null], prefix: '' }; // queue table: cursor stack (paging) and name filter
+// One filter field for the page's lifetime: re-rendering must not drop what the user is typing.
+const filter = h('input', { type: 'search', id: 'queues-filter', placeholder: 'name starts with…', 'aria-label': 'filter queues by name prefix',
+  onchange: (e) => { queuePage.prefix = e.target.value.trim(); queuePage.cursors = [null]; refresh(); } });
 
 async function render() {
   if (!session.role) {
@@ -31,24 +25,33 @@ async function render() {
     }
     return;
   }
-  const { queues } = await api('/api/v1/queues');
-  const stats = await mapLimit(queues, 8, (x) => api(`/api/v1/queues/${q(x.name)}/stats`));
-  const rows = queues.map((x, i) => ({ name: x.name, settings: x.settings, stats: stats[i] }));
+  const cursor = queuePage.cursors[queuePage.cursors.length - 1];
+  const page = await api(`/api/v1/queues?limit=${PER_PAGE}${queuePage.prefix ? `&prefix=${q(queuePage.prefix)}` : ''}${cursor ? `&cursor=${q(cursor)}` : ''}`);
+  const rows = page.queues.map((x) => ({ name: x.name, settings: x.settings, stats: x }));
   for (const r of rows) {
     const series = throughput.get(r.name) || [];
     series.push(r.stats?.ratesPerSecond?.completed ?? 0);
     throughput.set(r.name, series.slice(-SPARK_POINTS));
   }
-  if (!view.queue || !queues.some((x) => x.name === view.queue)) view.queue = queues[0]?.name || null;
-  renderQueues(rows);
-  await Promise.all([renderJobs(rows), renderSchedules(), renderParked()]);
+  // The selected queue may be on another page: its counts come from its own stats call (one, not one per queue).
+  let selected = rows.find((r) => r.name === view.queue);
+  if (view.queue && !selected) {
+    const stats = await tryApi(`/api/v1/queues/${q(view.queue)}/stats`);
+    selected = stats ? { name: view.queue, stats } : null;
+  }
+  if (!selected) {
+    view.queue = rows[0]?.name || null;
+    selected = rows[0] || null;
+  }
+  renderQueues(rows, page);
+  await Promise.all([renderJobs(rows, selected), renderSchedules(), renderParked()]);
 }
 
 function depth(r, s) {
   return r.stats?.depth?.[s];
 }
 
-function renderQueues(rows) {
+function renderQueues(rows, page) {
   const columns = [
     { key: 'name', label: 'queue', cell: (r) => h('button', { type: 'button', class: 'link', dataset: { select: r.name },
       onclick: () => { selectQueue(r.name); } }, r.name) },
@@ -62,10 +65,15 @@ function renderQueues(rows) {
     { key: 'spark', label: 'throughput', sortable: false, cell: (r) => sparkline(throughput.get(r.name) || []) },
     { key: 'actions', label: '', sortable: false, cell: queueActions },
   ];
-  fill(section('queues'), table('queues-table', columns, rows, {
-    empty: 'no queues yet',
-    rowAttrs: (r) => ({ dataset: { queue: r.name }, class: r.name === view.queue ? 'selected' : null }),
-  }));
+  const pageNo = queuePage.cursors.length;
+  fill(section('queues'), h('div', { class: 'toolbar' }, h('label', {}, 'filter ', filter)),
+    table('queues-table', columns, rows, {
+      pageSize: PER_PAGE, empty: queuePage.prefix ? `no queue starts with "${queuePage.prefix}"` : 'no queues yet',
+      rowAttrs: (r) => ({ dataset: { queue: r.name }, class: r.name === view.queue ? 'selected' : null }),
+    }),
+    h('div', { id: 'queues-pager' }, pager(`page ${pageNo} of ${Math.max(1, Math.ceil(page.total / PER_PAGE))} (${num(page.total)} queues)`,
+      pageNo > 1 ? () => { queuePage.cursors.pop(); refresh(); } : null,
+      page.nextCursor ? () => { queuePage.cursors.push(page.nextCursor); refresh(); } : null)));
 }
 
 function queueActions(r) {
@@ -75,7 +83,7 @@ function queueActions(r) {
       ? actionButton('admin', 'Resume', () => act(`resume ${name}`, () => api(`/api/v1/queues/${q(name)}/resume`, { method: 'POST' })), { dataset: { action: 'resume', role: 'admin' } })
       : actionButton('admin', 'Pause', () => act(`pause ${name}`, () => api(`/api/v1/queues/${q(name)}/pause`, { method: 'POST' })), { dataset: { action: 'pause', role: 'admin' } }),
     depth(r, 'dead') > 0
-      ? actionButton('admin', 'Retry all dead', () => act(`retry all dead in ${name}`, () => api(`/api/v1/queues/${q(name)}/dead/retry`, { method: 'POST' })), { dataset: { action: 'retry-dead', role: 'admin' } })
+      ? actionButton('writer', 'Retry all dead', () => act(`retry all dead in ${name}`, () => api(`/api/v1/queues/${q(name)}/dead/retry`, { method: 'POST' })), { dataset: { action: 'retry-dead', role: 'writer' } })
       : null,
     actionButton('admin', 'Settings', () => settingsDialog(r), { dataset: { action: 'settings', role: 'admin' } }));
 }
@@ -87,7 +95,7 @@ function selectQueue(name, state) {
   refresh();
 }
 
-async function renderJobs(rows) {
+async function renderJobs(rows, selected) {
   const body = section('jobs');
   if (!view.queue) {
     fill(body, h('p', { class: 'muted' }, 'no queue selected'));
@@ -95,10 +103,11 @@ async function renderJobs(rows) {
   }
   const cursor = view.cursors[view.cursors.length - 1];
   const page = await api(`/api/v1/queues/${q(view.queue)}/jobs?state=${view.state}&limit=25${cursor ? `&cursor=${q(cursor)}` : ''}`);
-  const counts = rows.find((r) => r.name === view.queue)?.stats?.depth || {};
+  const counts = selected?.stats?.depth || {};
   const tabs = h('div', { class: 'toolbar', role: 'tablist' },
     h('label', {}, 'queue ', h('select', { id: 'jobs-queue', onchange: (e) => selectQueue(e.target.value) },
-      rows.slice(0, 1000).map((r) => h('option', { value: r.name, selected: r.name === view.queue }, r.name)))),
+      (rows.some((r) => r.name === view.queue) ? rows : [selected, ...rows])
+        .map((r) => h('option', { value: r.name, selected: r.name === view.queue }, r.name)))),
     STATES.map((s) => h('button', { type: 'button', role: 'tab', 'aria-selected': String(s === view.state),
       class: s === view.state ? 'current' : null, dataset: { state: s }, onclick: () => selectQueue(view.queue, s) },
     `${s} (${num(counts[s])})`)));
@@ -134,7 +143,7 @@ function short(text, max = 80) {
 function jobActions(j) {
   const base = `/api/v1/queues/${q(j.queue)}/jobs/${q(j.id)}`;
   return h('span', { class: 'row' },
-    j.state === 'dead' ? actionButton('admin', 'Retry', () => act(`retry job ${j.id}`, () => api(`${base}/retry`, { method: 'POST' })), { dataset: { action: 'retry', role: 'admin' } }) : null,
+    j.state === 'dead' ? actionButton('writer', 'Retry', () => act(`retry job ${j.id}`, () => api(`${base}/retry`, { method: 'POST' })), { dataset: { action: 'retry', role: 'writer' } }) : null,
     ['waiting', 'delayed', 'active'].includes(j.state) && !j.cancelRequested
       ? actionButton('writer', 'Cancel', () => act(`cancel job ${j.id}`, () => api(`${base}/cancel`, { method: 'POST' })), { dataset: { action: 'cancel', role: 'writer' } })
       : null);

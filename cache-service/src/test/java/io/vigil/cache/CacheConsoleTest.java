@@ -17,7 +17,8 @@ import io.vigil.testing.RedisServerResource;
 
 /**
  * The console at {@code /} in headless Chromium against the real service: a namespace with hits shows its hit ratio,
- * a key lookup shows the entry's meta, a writer invalidates by tag from the page and sees the job done and the entry
+ * a key lookup shows the entry's meta, a writer invalidates by tag from the page and sees the job done (and a pattern
+ * job started through the API, from the job list) and the entry
  * gone, a reader sees no buttons. Screenshot: target/console-cache.png.
  */
 @QuarkusTest
@@ -64,6 +65,16 @@ class CacheConsoleTest {
             b.find("#jobs-table tr[data-state='done']");
             assertThat(b.text("#jobs-table")).contains("3");
             given().header("Authorization", ApiKeys.READER).get(NS + "/entries/lamp").then().statusCode(404);
+
+            // A job started elsewhere (another user, through the API) shows too: the page lists GET /cache/jobs.
+            String jobId = given().header("Authorization", ApiKeys.WRITER).contentType("application/json")
+                    .body(Map.of("pattern", "ch*")).post(NS + "/invalidate").then().statusCode(202).extract().path("id");
+            String jobRow = "#jobs-table tr[data-job='" + jobId + "'][data-state='done']";
+            b.until("the API's job shows done", () -> {
+                b.refresh();
+                return !b.all(jobRow).isEmpty();
+            });
+            assertThat(b.text(jobRow)).contains("invalidate-pattern ch*").contains("consolens");
             assertThat(b.all(row + " button[data-action='settings']")).as("settings are admin-only").isEmpty();
             b.screenshot("console-cache");
 

@@ -57,6 +57,8 @@ class QueueConsoleTest {
     @Test
     void anAdminSeesADeadJobAndRetriesItAReaderOnlyLooksAndMarkupStaysText() {
         QueueApi.createQueue("console-q", Map.of("maxAttempts", 1));
+        QueueApi.createQueue("console-q2", Map.of());
+        QueueApi.createQueue("console-q3", Map.of());
         String id = QueueApi.enqueue("console-q", Map.of("payload", Map.of("to", XSS, "order", 42)));
         Map<String, Object> leased = QueueApi.lease("console-q", 1, 0).get(0);
         as(ApiKeys.WRITER).body(Map.of("token", leased.get("token"), "error", "smtp refused " + XSS))
@@ -67,11 +69,15 @@ class QueueConsoleTest {
                 .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"));
         RestAssured.given().get("/webjars/uplot/1.6.30/dist/uPlot.esm.js").then().statusCode(200);
 
-        Browser b = browser().open("/");
+        // Two queues per page, filtered to this test's three, so paging shows at a small scale (1,000 queues are
+        // QueueListingTest's).
+        Browser b = browser().open("/?perPage=2");
         b.find("#vc-key");
         b.waitForText("#queues-body", "Sign in");
 
         b.signIn(ApiKeys.ADMIN, "admin");
+        b.find("#queues-filter").sendKeys("console-q" + org.openqa.selenium.Keys.ENTER);
+        b.waitForText("#queues-pager", "page 1 of 2 (3 queues)");
         b.find("tr[data-queue='console-q']");
         b.click("button[data-select='console-q']");
         b.click("button[data-state='dead']");
@@ -109,6 +115,15 @@ class QueueConsoleTest {
         b.script("window.vigil.act('pause', () => window.vigil.api('/api/v1/queues/console-q/pause', {method: 'POST'}))");
         b.waitForText("#vc-problem", "may not do this (403)");
         assertThat(b.text("#vc-problem")).contains("writer");
+
+        // The next page of queues: console-q3 only; the selected queue's jobs stay shown from another page.
+        b.click("#queues-pager button.next");
+        b.waitForText("#queues-pager", "page 2 of 2");
+        b.find("tr[data-queue='console-q3']");
+        assertThat(b.all("tr[data-queue='console-q']")).isEmpty();
+        b.find("tr[data-job='" + id + "']");
+        b.click("#queues-pager button.prev");
+        b.waitForText("#queues-pager", "page 1 of 2");
 
         // At phone width the page still renders the queues.
         b.resize(390, 844);

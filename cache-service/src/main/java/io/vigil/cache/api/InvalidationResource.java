@@ -135,9 +135,7 @@ public class InvalidationResource {
         if (f.isEmpty()) {
             throw ProblemException.notFound("no job " + id + " in namespace '" + ns + "' (or it expired)");
         }
-        return new JobView(id, ns, f.get("kind"), f.get("state"), Long.parseLong(f.getOrDefault("total", "-1")),
-                Long.parseLong(f.getOrDefault("done", "0")), Long.parseLong(f.getOrDefault("failed", "0")),
-                f.get("detail"), f.get("error"), f.get("started"), f.get("finished"));
+        return JobView.of(ns, id, f);
     }
 
     private static JobView.Accepted accepted(String ns, String id, String kind) {

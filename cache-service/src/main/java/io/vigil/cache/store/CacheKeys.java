@@ -14,6 +14,7 @@ package io.vigil.cache.store;
  * <tr><td>{@code vigil:c:{ns}:l:<key>}</td><td>string</td><td>single-flight load lock holding its fencing token; PX lock TTL; deleted by every write of the key (fences older loads)</td></tr>
  * <tr><td>{@code vigil:c:{ns}:fence}</td><td>string</td><td>fencing-token counter</td></tr>
  * <tr><td>{@code vigil:c:{ns}:job:<id>}</td><td>hash</td><td>progress of a pattern/namespace invalidation or warming job; TTL job retention</td></tr>
+ * <tr><td>{@code vigil:c:jobs}</td><td>zset</td><td>recent jobs of every namespace: {@code <ns>/<id>} → start (ms × 1000 + a counter, for order within a ms); trimmed to job retention and the newest 1,000 by every new job</td></tr>
  * <tr><td>{@code vigil:c:namespaces}</td><td>hash</td><td>namespaces created by the admin API: name → settings JSON</td></tr>
  * <tr><td>{@code vigil:rl:policies}</td><td>hash</td><td>rate-limit policies created by the admin API: name → JSON</td></tr>
  * <tr><td>{@code vigil:rl:{<policy>:<subject>}}</td><td>string / zset</td><td>GCRA theoretical arrival time / sliding log; expires when the quota is full</td></tr>
@@ -23,6 +24,8 @@ package io.vigil.cache.store;
 public final class CacheKeys {
 
     public static final String NAMESPACES = "vigil:c:namespaces";
+    /** Index of recent jobs (outside every namespace's slot: never used inside a script). */
+    public static final String JOBS = "vigil:c:jobs";
     public static final String POLICIES = "vigil:rl:policies";
 
     private CacheKeys() {

@@ -46,6 +46,11 @@ public class Scripts {
         }
     }
 
+    /** A script's text, for EVAL inside a pipeline (where a NOSCRIPT reply could not be retried alone). */
+    public String source(Script script) {
+        return scripts.get(script).source();
+    }
+
     public Uni<Response> run(Script script, List<String> keys, List<String> args) {
         return RedisTimeout.within(scripts.get(script).run(redis, keys, args), timeout);
     }

@@ -1,7 +1,9 @@
 package io.vigil.queue.api;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +22,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -30,13 +33,15 @@ import io.vigil.common.problem.ProblemException;
 import io.vigil.common.security.Roles;
 import io.vigil.queue.domain.JobIds;
 import io.vigil.queue.domain.JobState;
+import io.vigil.queue.domain.QueueCounts;
 import io.vigil.queue.domain.QueueNames;
 import io.vigil.queue.domain.QueueSettings;
+import io.vigil.queue.domain.QueueSummary;
 import io.vigil.queue.metrics.QueueMetrics;
 import io.vigil.queue.store.QueueRegistry;
 import io.vigil.queue.store.QueueStore;
 
-/** Queue administration (admin), listing and stats (reader), dead-letter retry and purge (admin). */
+/** Queue administration and purge (admin), listing and stats (reader), dead-letter retry (writer, as a job's retry). */
 @Path("/api/v1/queues")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -44,6 +49,7 @@ import io.vigil.queue.store.QueueStore;
 public class QueueResource {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_PAGE = 1000;
 
     private final QueueRegistry registry;
     private final QueueStore store;
@@ -59,13 +65,56 @@ public class QueueResource {
 
     @GET
     @RolesAllowed(Roles.READER)
-    @Operation(summary = "All queues and their settings")
-    public QueueView.Listing list() {
-        List<QueueView> out = new ArrayList<>();
-        for (String name : registry.names()) {
-            registry.find(name).ifPresent(s -> out.add(new QueueView(name, s)));
+    @Operation(summary = "Queues in name order with settings, depth per state, oldest waiting age and rates; "
+            + "paged with limit and cursor (without limit: every queue), read in one pipelined Redis round trip "
+            + "per page")
+    public QueueView.Listing list(
+            @Parameter(description = "Queues per page, 1 to 1000; absent = every queue") @QueryParam("limit") Integer limit,
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @Parameter(description = "Only queues whose name starts with this") @QueryParam("prefix") String prefix) {
+        if (limit != null && (limit < 1 || limit > MAX_PAGE)) {
+            throw ProblemException.invalid("limit", "must be between 1 and " + MAX_PAGE);
         }
-        return new QueueView.Listing(out);
+        String after = decodeCursor(cursor);
+        // name order is stable: a queue created or deleted between two pages does not shift the others
+        List<String> matching = registry.names().stream()
+                .filter(n -> prefix == null || n.startsWith(prefix)).sorted().toList();
+        List<String> page = matching.stream().filter(n -> after == null || n.compareTo(after) > 0)
+                .limit(limit == null ? Long.MAX_VALUE : limit + 1L).toList();
+        String next = null;
+        if (limit != null && page.size() > limit) {
+            page = page.subList(0, limit);
+            next = encodeCursor(page.get(limit - 1));
+        }
+        List<QueueView> out = new ArrayList<>(page.size());
+        for (QueueSummary s : store.summaries(page)) {
+            QueueCounts c = s.counts();
+            QueueMetrics.Snapshot rates = metrics.snapshot(s.name(), c);
+            out.add(new QueueView(s.name(), s.settings(),
+                    new QueueStats.Depth(c.waiting(), c.delayed(), c.active(), c.completed(), c.dead(), c.cancelled()),
+                    c.oldestWaitingAgeMs(), new QueueStats.Rates(rates.enqueuePerSecond(), rates.completePerSecond(),
+                            rates.failPerSecond())));
+        }
+        return new QueueView.Listing(out, next, matching.size());
+    }
+
+    static String encodeCursor(String lastName) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("n:" + lastName).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String decodeCursor(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return null;
+        }
+        try {
+            String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (!s.startsWith("n:")) {
+                throw new IllegalArgumentException(s);
+            }
+            return s.substring(2);
+        } catch (RuntimeException e) {
+            throw ProblemException.invalid("cursor", "is not a cursor this API returned");
+        }
     }
 
     @GET
@@ -165,7 +214,7 @@ public class QueueResource {
 
     @POST
     @Path("/{queue}/dead/retry")
-    @RolesAllowed(Roles.ADMIN)
+    @RolesAllowed(Roles.WRITER)
     @Operation(summary = "Move every dead-lettered job back to waiting with a fresh attempt budget")
     public Map<String, Object> retryAllDead(@PathParam("queue") String queue) {
         registry.get(queue);
@@ -180,7 +229,7 @@ public class QueueResource {
 
     @POST
     @Path("/{queue}/jobs/{id}/retry")
-    @RolesAllowed(Roles.ADMIN)
+    @RolesAllowed(Roles.WRITER)
     @Operation(summary = "Move one dead-lettered job back to waiting with a fresh attempt budget")
     public Map<String, Object> retryDead(@PathParam("queue") String queue, @PathParam("id") String id) {
         JobIds.check(id); // "*" is not "every dead job"

@@ -45,4 +45,9 @@ public class LuaScripts {
     public Uni<Response> run(Script script, List<String> keys, List<String> args) {
         return scripts.get(script).run(redis, keys, args);
     }
+
+    /** A script's text, for EVAL inside a pipeline (where a NOSCRIPT reply could not be retried alone). */
+    public String source(Script script) {
+        return scripts.get(script).source();
+    }
 }
