@@ -3,7 +3,7 @@
 # For the bare app (bench/startup/bare-app: quarkus-rest + jackson + smallrye-health + micrometer-prometheus, the same
 # Quarkus) and each service: ms from `java` to the first 200 of /q/health/ready (polled every ~10 ms) and VmRSS at that
 # moment, started the way ./vigil up starts them (same flags, same env, private redis-server, embedded MongoDB, run from
-# target/quarkus-app). Each round starts every app once, in turn, so drift on a shared machine hits all of them alike;
+# target/quarkus-app). Each round starts every app once in each mode, in turn, so drift on a shared machine hits all alike;
 # the medians of RUNS rounds and their ratio to the bare app are printed, without and with the AppCDS archive.
 # Usage: bench/startup/run.sh                      RUNS=3 (default), MODES="off on" (AppCDS), APPS="bare metrics-service ..."
 #        VIGIL_JAVA_OPTS=... overrides the flags as it does for ./vigil; JAVA=/path/to/java picks another JVM.
@@ -76,8 +76,8 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR
 printf 'JVM: %s\nflags: %s\nruns: %s (medians), cores: %s, load: %s\n\n' "$("$JAVA" -version 2>&1 | head -1)" "$FLAGS" \
   "$RUNS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A MS RSS
-for mode in $MODES; do
-  for r in $(seq 1 "$RUNS"); do
+for r in $(seq 1 "$RUNS"); do
+  for mode in $MODES; do
     for app in $APPS; do
       read -r ms rss < <(measure "$app" "$mode")
       MS[$mode,$app]+="$ms " RSS[$mode,$app]+="$rss "
