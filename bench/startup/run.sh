@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# JVM start to ready, against a bare Quarkus app measured in the same run (issue 19, "Start-up").
+# For the bare app (bench/startup/bare-app: quarkus-rest + jackson + smallrye-health + micrometer-prometheus, the same
+# Quarkus) and each service: ms from `java` to the first 200 of /q/health/ready (polled every ~10 ms) and VmRSS at that
+# moment, started the way ./vigil up starts them (same flags, same env, private redis-server, embedded MongoDB, run from
+# target/quarkus-app). Each round starts every app once in each mode, in turn, so drift on a shared machine hits all alike;
+# the medians of RUNS rounds and their ratio to the bare app are printed, without and with the AppCDS archive.
+# Usage: bench/startup/run.sh                      RUNS=3 (default), MODES="off on" (AppCDS), APPS="bare metrics-service ..."
+#        VIGIL_JAVA_OPTS=... overrides the flags as it does for ./vigil; JAVA=/path/to/java picks another JVM.
+# Builds offline what is missing: the bare app, and the services with -Dquarkus.package.jar.appcds.enabled=true.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BARE=$ROOT/bench/startup/bare-app
+RUNS=${RUNS:-3}
+MODES=${MODES:-off on}
+APPS=${APPS:-bare metrics-service health-service alert-service queue-service cache-service}
+JAVA=${JAVA:-java}
+FLAGS=${VIGIL_JAVA_OPTS:-$(sed -n 's/^JAVA_OPTS=\${VIGIL_JAVA_OPTS:-\(.*\)}$/\1/p' "$ROOT/vigil")}
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+dir_of() { if [ "$1" = bare ]; then echo "$BARE/target/quarkus-app"; else echo "$ROOT/$1/target/quarkus-app"; fi; }
+
+if [ ! -f "$BARE/target/quarkus-app/quarkus-run.jar" ]; then
+  echo "building the bare app (offline)..." >&2
+  (cd "$BARE" && nice -n 10 mvn -B -o -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true) >&2
+fi
+missing=()
+for app in $APPS; do [ "$app" = bare ] || [ -f "$(dir_of "$app")/quarkus-run.jar" ] || missing+=("$app"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "building ${missing[*]} (offline, AppCDS on)..." >&2
+  (cd "$ROOT" && nice -n 10 mvn -B -o -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true \
+    -pl "$(IFS=,; echo "${missing[*]}")" -am) >&2
+fi
+if [[ " $MODES " == *" on "* ]]; then
+  for app in $APPS; do
+    [ -f "$(dir_of "$app")/app-cds.jsa" ] || { echo "$app: no app-cds.jsa; rebuild it with -Dquarkus.package.jar.appcds.enabled=true (./vigil up does)" >&2; exit 1; }
+  done
+fi
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); port_busy "$p" || { echo "$p"; return; }; done; }
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$WORK/redis.log" 2>&1 &
+PIDS+=($!)
+until port_busy "$REDIS_PORT"; do sleep 0.05; done
+
+measure() { # app mode -> "ready_ms rss_mb"
+  local app=$1 mode=$2 d port t0 pid ms rss cds=
+  d=$(dir_of "$app") port=$(free_port)
+  [ "$mode" = on ] && cds=-XX:SharedArchiveFile=app-cds.jsa
+  mkdir -p "$WORK/data-$app"
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  (cd "$d" && exec env QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_HTTP_PORT="$port" \
+    VIGIL_DATA_DIR="$WORK/data-$app" VIGIL_ALERT_DELIVERY_QUEUE_URL=http://127.0.0.1:8084 \
+    VIGIL_AUTH_READER_KEYS=reader-bench VIGIL_AUTH_WRITER_KEYS=writer-bench VIGIL_AUTH_ADMIN_KEYS=admin-bench \
+    VIGIL_ALERT_DELIVERY_QUEUE_API_KEY=writer-bench \
+    "$JAVA" $FLAGS $cds -jar quarkus-run.jar) >"$WORK/$app.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  until [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready")" = 200 ]; do
+    kill -0 "$pid" 2>/dev/null || { echo "$app died: $(tail -5 "$WORK/$app.log")" >&2; exit 1; }
+    sleep 0.01
+  done
+  ms=$((($(date +%s%N) - t0) / 1000000))
+  rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "$ms $rss"
+}
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+printf 'JVM: %s\nflags: %s\nruns: %s (medians), cores: %s, load: %s\n\n' "$("$JAVA" -version 2>&1 | head -1)" "$FLAGS" \
+  "$RUNS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+declare -A MS RSS
+for r in $(seq 1 "$RUNS"); do
+  for mode in $MODES; do
+    for app in $APPS; do
+      read -r ms rss < <(measure "$app" "$mode")
+      MS[$mode,$app]+="$ms " RSS[$mode,$app]+="$rss "
+      echo "  appcds=$mode round $r $app: ${ms} ms, ${rss} MB" >&2
+    done
+  done
+done
+
+printf '%-16s %-6s %10s %8s %12s %10s\n' app appcds ready_ms rss_mb "ready/bare" "rss/bare"
+for mode in $MODES; do
+  bms=$(echo "${MS[$mode,bare]:-}" | median) brss=$(echo "${RSS[$mode,bare]:-}" | median)
+  for app in $APPS; do
+    ms=$(echo "${MS[$mode,$app]}" | median) rss=$(echo "${RSS[$mode,$app]}" | median)
+    if [ -n "${MS[$mode,bare]:-}" ]; then
+      printf '%-16s %-6s %10s %8s %11.2fx %9.2fx\n' "$app" "$mode" "$ms" "$rss" "$(echo "$ms / $bms" | bc -l)" "$(echo "$rss / $brss" | bc -l)"
+    else
+      printf '%-16s %-6s %10s %8s %12s %10s\n' "$app" "$mode" "$ms" "$rss" - -
+    fi
+  done
+done
+if [[ " $MODES " == *" off "* && " $MODES " == *" on "* ]]; then
+  printf '\n%-16s %16s %14s\n' app "ready on/off" "rss on/off"
+  for app in $APPS; do
+    printf '%-16s %15.2fx %13.2fx\n' "$app" \
+      "$(echo "$(echo "${MS[on,$app]}" | median) / $(echo "${MS[off,$app]}" | median)" | bc -l)" \
+      "$(echo "$(echo "${RSS[on,$app]}" | median) / $(echo "${RSS[off,$app]}" | median)" | bc -l)"
+  done
+fi
