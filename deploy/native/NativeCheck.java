@@ -66,7 +66,11 @@ public class NativeCheck {
                 // What a GraalVM JDK reports; Quarkus's feature reads it to pick version-specific behaviour.
                 "-Dorg.graalvm.vendorversion=GraalVM CE " + version(graal), "--enable-native-access=org.graalvm.nativeimage.builder",
                 // The builder reaches into JDK internals; the real driver opens them the same way.
-                "@" + graal.resolve("builder-exports.args")));
+                "@" + graal.resolve("builder-exports.args"),
+                // The image sees the JDK modules of the builder's boot layer: with -m only the builder's own graph
+                // is resolved, so java.net.http (alert-service's queue client) would be missing. Resolve the
+                // default set, as a class-path application on the JVM would get.
+                "--add-modules=ALL-DEFAULT"));
         command.addAll(t.jvm);
         command.add("--upgrade-module-path");
         command.add(graal.resolve("lib/compiler.jar").toString());
