@@ -56,6 +56,11 @@ public class RateLimits {
         return config.ratelimit().containsKey(name);
     }
 
+    /** The policy when it is in memory (every configured one, and admin ones once seen), else null: no Uni. */
+    public RatePolicy known(String name) {
+        return known.get(name);
+    }
+
     public Uni<RatePolicy> require(String name) {
         RatePolicy p = known.get(name);
         if (p != null) {
