@@ -9,6 +9,7 @@
 #        JFR_DIR=/some/dir   records each service with JFR (settings=profile) into JFR_DIR/<label>.jfr; read with
 #          java bench/profile/JfrTop.java <file> [frame on the stack] [class pattern]. JFR costs throughput: compare
 #          profiles with profiles, figures with figures.
+#        SERVICE_OPTS="-Dname=value ..."   extra JVM options for the service(s), e.g. a config override to measure
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -65,7 +66,8 @@ measure() { # label jar
     mkdir -p "$JFR_DIR"
     jfr=("-XX:StartFlightRecording=settings=profile,name=all,filename=$JFR_DIR/$label-all.jfr,dumponexit=true")
   fi
-  java -Xms256m -Xmx512m -XX:+UseParallelGC "${jfr[@]}" \
+  # shellcheck disable=SC2086
+  java -Xms256m -Xmx512m -XX:+UseParallelGC "${jfr[@]}" ${SERVICE_OPTS:-} \
     -Dquarkus.http.port="$http_port" -Dquarkus.redis.hosts="redis://127.0.0.1:$redis_port" \
     -Dvigil.auth.reader-keys=bench-reader -Dvigil.auth.writer-keys=bench-writer -Dvigil.auth.admin-keys=bench-admin \
     -Dvigil.mongo.embedded.data-file= -Dquarkus.log.console.json.enabled=false -Dquarkus.log.level=WARN \

@@ -79,17 +79,29 @@ public class EntryRoute {
             respond(ctx, ns, key, hit, withBody);
             return;
         }
-        // loads finish on a loader thread: answer on the request's own context
+        // an L2 hit completes on this context (answered at once, no extra event-loop task); loads finish on a
+        // loader thread: answer on the request's own context
         io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
-        cache.get(ns, key, load).emitOn(run -> context.runOnContext(x -> run.run())).subscribe().with(l -> respond(ctx, ns, key, l, withBody), t -> {
-            if (t instanceof ProblemException p) {
-                problem(ctx, p);
+        cache.getNow(ns, key, load).onComplete(ar -> {
+            if (context == io.vertx.core.Vertx.currentContext()) {
+                finish(ctx, ns, key, withBody, ar);
             } else {
-                Log.errorf(t, "reading %s/%s failed", ns, key);
-                problem(ctx, new ProblemException(500, "Internal error", "the read failed; see the log under "
-                        + "request id " + ctx.response().headers().get(REQUEST_ID)));
+                context.runOnContext(x -> finish(ctx, ns, key, withBody, ar));
             }
         });
+    }
+
+    private void finish(RoutingContext ctx, String ns, String key, boolean withBody,
+            io.vertx.core.AsyncResult<Lookup> ar) {
+        if (ar.succeeded()) {
+            respond(ctx, ns, key, ar.result(), withBody);
+        } else if (ar.cause() instanceof ProblemException p) {
+            problem(ctx, p);
+        } else {
+            Log.errorf(ar.cause(), "reading %s/%s failed", ns, key);
+            problem(ctx, new ProblemException(500, "Internal error", "the read failed; see the log under "
+                    + "request id " + ctx.response().headers().get(REQUEST_ID)));
+        }
     }
 
     private void respond(RoutingContext ctx, String ns, String key, Lookup l, boolean withBody) {

@@ -91,13 +91,22 @@ public class RateLimitRoute {
 
     private void decide(RoutingContext ctx, String policy, RatePolicy p, String subject, long cost) {
         io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
-        limits.decide(policy, p, subject, cost).subscribe().with(d -> {
+        limits.decideNow(policy, p, subject, cost).onComplete(ar -> {
             if (context == io.vertx.core.Vertx.currentContext()) {
-                respond(ctx, policy, subject, p, d);
+                finish(ctx, policy, subject, p, ar);
             } else {
-                context.runOnContext(x -> respond(ctx, policy, subject, p, d));
+                context.runOnContext(x -> finish(ctx, policy, subject, p, ar));
             }
-        }, t -> context.runOnContext(x -> failed(ctx, t)));
+        });
+    }
+
+    private void finish(RoutingContext ctx, String policy, String subject, RatePolicy p,
+            io.vertx.core.AsyncResult<Decision> ar) {
+        if (ar.succeeded()) {
+            respond(ctx, policy, subject, p, ar.result());
+        } else {
+            failed(ctx, ar.cause());
+        }
     }
 
     private void respond(RoutingContext ctx, String policy, String subject, RatePolicy p, Decision d) {
