@@ -9,6 +9,7 @@
 #        JFR_DIR=/some/dir   records each service with JFR (settings=profile) into JFR_DIR/<label>.jfr; read with
 #          java bench/profile/JfrTop.java <file> [frame on the stack] [class pattern]. JFR costs throughput: compare
 #          profiles with profiles, figures with figures.
+#        ROUNDS=n   (with BEFORE) alternates before/after n times and prints the median ratio of each
 #        SERVICE_OPTS="-Dname=value ..."   extra JVM options for the service(s), e.g. a config override to measure
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -48,11 +49,17 @@ wrk_run() {
 # Redis commands (all kinds, the service's background work included) since the last reset, then reset
 # (commands a Lua script runs count too: get.lua is EVALSHA + TIME + HMGET + PTTL = 4 commands, one round trip)
 redis_calls() {
-  local c
+  local c cpu
   c=$(redis-cli -p "$1" info commandstats | grep -o 'calls=[0-9]*' | cut -d= -f2 | paste -sd+ | bc)
+  # and redis-server's own CPU seconds (user + sys) since the previous call
+  local now prev
+  now=$(redis-cli -p "$1" info cpu | tr -d '\r' | awk -F: '$1=="used_cpu_sys" || $1=="used_cpu_user" {s+=$2} END {print s}')
+  prev=$(cat "$TMP/cpu.$1" 2>/dev/null || echo "$now")
+  echo "$now" >"$TMP/cpu.$1"
+  cpu=$(python3 -c "print($now - $prev)")
   [ -z "${JFR_DIR:-}" ] || redis-cli -p "$1" info commandstats | grep -v '^#' >>"$JFR_DIR/commandstats.txt"
   redis-cli -p "$1" config resetstat >/dev/null
-  echo "${c:-0}"
+  echo "${c:-0} $cpu"
 }
 
 echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) before the run, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), redis $(redis-server --version | cut -d' ' -f3 | cut -d= -f2), $(java -version 2>&1 | head -1)"
@@ -91,9 +98,14 @@ measure() { # label jar
   redis-cli -p "$redis_port" SET hot "$value" >/dev/null
 
   # redis-benchmark GET of a 100-byte value, 50 clients: "rps","avg","min","p50","p95","p99","max"
-  redis-benchmark -p "$redis_port" -c "$CONNECTIONS" -n $((SECONDS_PER_RUN * 60000)) -t get -d 100 --csv >"$TMP/redis.csv" 2>/dev/null
+  local cpu0 r_n=$((SECONDS_PER_RUN * 60000))
+  redis_calls "$redis_port" >/dev/null
+  redis-benchmark -p "$redis_port" -c "$CONNECTIONS" -n "$r_n" -t get -d 100 --csv >"$TMP/redis.csv" 2>/dev/null
+  read -r _ cpu0 < <(redis_calls "$redis_port")
   local r_rps r_p50 r_p99
   read -r r_rps r_p50 r_p99 < <(tail -1 "$TMP/redis.csv" | tr -d '"' | awk -F, '{print $2, $5, $7}')
+  local r_us
+  r_us=$(python3 -c "print($cpu0 * 1e6 / $r_n)")
 
   local R="Authorization: Bearer bench-reader" W="Authorization: Bearer bench-writer"
   # warm-up: JIT and connections
@@ -115,13 +127,16 @@ measure() { # label jar
   x1=$(curl -s -o /dev/null -D - -H "$R" "$base/api/v1/cache/default/entries/hot" | awk 'tolower($1)=="x-cache:" {print $2}' | tr -d '\r')
   x2=$(curl -s -o /dev/null -D - -H "$R" "$base/api/v1/cache/l2only/entries/hot" | awk 'tolower($1)=="x-cache:" {print $2}' | tr -d '\r')
   kill "$svc_pid" "$redis_pid"; wait "$svc_pid" "$redis_pid" 2>/dev/null || true
-  echo "$label|$r_rps $r_p50 $r_p99|$l1 $c1|$l2 $c2|$rl $c3|$x1|$x2" >>"$TMP/results"
+  echo "$label|$r_rps $r_p50 $r_p99 $r_us|$l1 $c1|$l2 $c2|$rl $c3|$x1|$x2" >>"$TMP/results"
 }
 
 if [ -n "${BEFORE:-}" ]; then
   [ -f "$BEFORE/cache-service/quarkus-run.jar" ] || { echo "no $BEFORE/cache-service/quarkus-run.jar"; exit 1; }
-  measure before "$BEFORE/cache-service/quarkus-run.jar"
-  measure after "$JAR"
+  for round in $(seq 1 "${ROUNDS:-1}"); do
+    suffix=""; [ "${ROUNDS:-1}" -gt 1 ] && suffix="-$round"
+    measure "before$suffix" "$BEFORE/cache-service/quarkus-run.jar"
+    measure "after$suffix" "$JAR"
+  done
 else
   measure cache-service "$JAR"
 fi
@@ -132,21 +147,36 @@ echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) after the run"
 python3 - "$TMP/results" "$C_OPS" "$C_NS" <<'PY'
 import sys
 c_ops, c_ns = float(sys.argv[2]), float(sys.argv[3])
-print(f"{'case (50 connections)':44} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs Redis GET':>13} {'Redis cmds/req':>15}")
+print(f"{'case (50 connections)':44} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs Redis GET':>13} {'Redis cmds/req':>15} {'Redis CPU us/req':>17}")
 for line in open(sys.argv[1]):
     label, base, l1, l2, rl, x1, x2 = line.strip().split('|')
     r = tuple(map(float, base.split()))
-    print(f"{label + ': redis-benchmark GET (baseline)':44} {r[0]:>10.0f} {r[1]:>8.3f} {r[2]:>8.3f} {1:>12.2f}x")
+    print(f"{label + ': redis-benchmark GET (baseline)':44} {r[0]:>10.0f} {r[1]:>8.3f} {r[2]:>8.3f} {1:>12.2f}x {1:>15.2f} {r[3]:>17.1f}")
     res = {}
     for name, v in ((f"{label}: GET, L1 hit ({x1})", l1), (f"{label}: GET, L2 hit ({x2})", l2),
                     (f"{label}: rate-limit decision (GCRA)", rl)):
-        rps, p50, p99, n, calls = map(float, v.split())
+        rps, p50, p99, n, calls, cpu = map(float, v.split())
         res[name] = (rps, p99)
-        print(f"{name:44} {rps:>10.0f} {p50:>8.3f} {p99:>8.3f} {rps / r[0]:>12.2f}x {calls / max(n, 1):>15.2f}")
+        print(f"{name:44} {rps:>10.0f} {p50:>8.3f} {p99:>8.3f} {rps / r[0]:>12.2f}x {calls / max(n, 1):>15.2f} {cpu * 1e6 / max(n, 1):>17.1f}")
     (l1r, _), (l2r, l2p99), (rlr, _) = res.values()
     print(f"  {label} goals: L1 hit >= 1.0x: {l1r / r[0]:.2f}x {'MET' if l1r / r[0] >= 1.0 else 'NOT MET'}; "
           f"L2 hit >= 0.6x: {l2r / r[0]:.2f}x {'MET' if l2r / r[0] >= 0.6 else 'NOT MET'}, "
           f"p99 < 3 ms: {l2p99:.3f} ms {'MET' if l2p99 < 3 else 'NOT MET'}; "
           f"limiter >= 0.6x: {rlr / r[0]:.2f}x {'MET' if rlr / r[0] >= 0.6 else 'NOT MET'}")
+if len(medians := {}) == 0:
+    import statistics
+    for line in open(sys.argv[1]):
+        label, base, l1, l2, rl, x1, x2 = line.strip().split('|')
+        r = float(base.split()[0])
+        m = medians.setdefault(label.split('-')[0], [[], [], [], []])
+        for i, v in enumerate((l1, l2, rl)):
+            m[i].append(float(v.split()[0]) / r)
+        m[3].append(float(l2.split()[2]))
+    if any(len(m[0]) > 1 for m in medians.values()):
+        print()
+        print("median over rounds: L1 hit / L2 hit / limiter (ratio to redis-benchmark GET of the same round), L2 p99 ms")
+        for label, m in medians.items():
+            print(f"  {label:8} {statistics.median(m[0]):.2f}x / {statistics.median(m[1]):.2f}x / "
+                  f"{statistics.median(m[2]):.2f}x, L2 p99 {statistics.median(m[3]):.1f} ms  ({len(m[0])} rounds)")
 print(f"{'Caffeine get in-process':44} {c_ops:>10.0f}   ({c_ns:.0f} ns per get per thread)")
 PY
