@@ -10,6 +10,7 @@
 #          java bench/profile/JfrTop.java <file> [frame on the stack] [class pattern]. JFR costs throughput: compare
 #          profiles with profiles, figures with figures.
 #        ROUNDS=n   (with BEFORE) alternates before/after n times and prints the median ratio of each
+#        BEFORE_LABEL=name   (no dash) what to call the BEFORE build, e.g. a variant built with other options
 #        SERVICE_OPTS="-Dname=value ..."   extra JVM options for the service(s), e.g. a config override to measure
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -134,7 +135,7 @@ if [ -n "${BEFORE:-}" ]; then
   [ -f "$BEFORE/cache-service/quarkus-run.jar" ] || { echo "no $BEFORE/cache-service/quarkus-run.jar"; exit 1; }
   for round in $(seq 1 "${ROUNDS:-1}"); do
     suffix=""; [ "${ROUNDS:-1}" -gt 1 ] && suffix="-$round"
-    measure "before$suffix" "$BEFORE/cache-service/quarkus-run.jar"
+    measure "${BEFORE_LABEL:-before}$suffix" "$BEFORE/cache-service/quarkus-run.jar"
     measure "after$suffix" "$JAR"
   done
 else
