@@ -85,6 +85,46 @@ class BadInputTest {
     }
 
     /**
+     * Issue 19: the entry GET/HEAD and the rate-limit decision check their roles in the Vert.x route (RouteAuth, which
+     * remembers keys that resolved). Same answers as the JAX-RS endpoints: 401 problem+json with WWW-Authenticate,
+     * 403 problem+json; higher roles include lower ones; a remembered key does not let a near miss in.
+     */
+    @Test
+    void hotRoutesCheckRolesLikeTheRest() {
+        given().get(NS + "/entries/k").then().statusCode(401).header("WWW-Authenticate", "Bearer")
+                .contentType(containsString("application/problem+json"));
+        given().head(NS + "/entries/k").then().statusCode(401);
+        given().post("/api/v1/ratelimit/api/alice").then().statusCode(401).header("WWW-Authenticate", "Bearer")
+                .contentType(containsString("application/problem+json"));
+        given().header("Authorization", "Basic dGVzdDp0ZXN0").get(NS + "/entries/k").then().statusCode(401);
+        for (int i = 0; i < 3; i++) { // the first resolves the key, the others hit the remembered one
+            given().header("Authorization", ApiKeys.READER).get(NS + "/entries/absent-" + i).then().statusCode(404)
+                    .contentType(containsString("application/problem+json"));
+            given().header("Authorization", ApiKeys.READER + "x").get(NS + "/entries/absent").then().statusCode(401);
+            given().header("Authorization", ApiKeys.READER.substring(0, ApiKeys.READER.length() - 1))
+                    .get(NS + "/entries/absent").then().statusCode(401);
+            given().header("Authorization", ApiKeys.READER).post("/api/v1/ratelimit/api/alice").then()
+                    .statusCode(403).contentType(containsString("application/problem+json"));
+        }
+        given().header("Authorization", ApiKeys.ADMIN).get(NS + "/entries/absent").then().statusCode(404);
+        given().header("Authorization", ApiKeys.WRITER).get(NS + "/entries/absent").then().statusCode(404);
+        given().header("Authorization", "bearer " + ApiKeys.WRITER.substring(7)).post("/api/v1/ratelimit/api/dave")
+                .then().statusCode(200).header("RateLimit-Limit", "100").body("allowed", equalTo(true));
+        given().header("Authorization", ApiKeys.ADMIN).post("/api/v1/ratelimit/api/dave?cost=abc").then()
+                .statusCode(400).body("errors[0].field", equalTo("cost"));
+        // the admin resource under the same prefix is not a decision
+        given().header("Authorization", ApiKeys.ADMIN).post("/api/v1/ratelimit/policies/api").then()
+                .statusCode(org.hamcrest.Matchers.greaterThanOrEqualTo(400)).header("RateLimit-Limit",
+                        org.hamcrest.Matchers.nullValue());
+        // a sane request id is echoed, anything else replaced by a UUID
+        given().header("Authorization", ApiKeys.READER).header("X-Request-Id", "abc-1.2:3_4")
+                .get(NS + "/entries/absent").then().header("X-Request-Id", "abc-1.2:3_4");
+        given().header("Authorization", ApiKeys.READER).header("X-Request-Id", "bad id")
+                .get(NS + "/entries/absent").then().header("X-Request-Id", org.hamcrest.Matchers.matchesPattern(
+                        "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+    }
+
+    /**
      * C6: a body over the limit is refused from its declared length alone (413 problem+json naming the limit), before
      * any byte is read: here the body is never even sent. Before, a 64 MB body was buffered and parsed.
      */

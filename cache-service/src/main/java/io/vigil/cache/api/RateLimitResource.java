@@ -32,7 +32,8 @@ import io.vigil.common.security.Roles;
 /**
  * Rate-limit decisions with the IETF headers ({@code RateLimit-Policy}/{@code RateLimit} of
  * draft-ietf-httpapi-ratelimit-headers, plus the older {@code RateLimit-Limit/-Remaining/-Reset}) and
- * {@code Retry-After} on 429; policy administration.
+ * {@code Retry-After} on 429; policy administration. The decision itself is served by {@link RateLimitRoute} (a
+ * Vert.x route in front of this method, issue 19); the method stays for the OpenAPI document and answers the same.
  */
 @Path("/api/v1/ratelimit")
 @Produces(MediaType.APPLICATION_JSON)
@@ -144,7 +145,7 @@ public class RateLimitResource {
         return b.build();
     }
 
-    private static long ceilSeconds(long ms) {
+    static long ceilSeconds(long ms) {
         return (ms + 999) / 1000;
     }
 }

@@ -8,6 +8,8 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vigil.cache.domain.Entry;
 import io.vigil.cache.domain.Level;
 import io.vigil.cache.domain.Lookup;
@@ -85,6 +87,50 @@ public class CacheService {
                     .chain(found -> fromL2(ns, settings, key, found.get(0), epoch, load))
                     .onFailure(RedisUnavailable::is).recoverWithUni(t -> fromL1WhileRedisDown(ns, key, t));
         });
+    }
+
+    /**
+     * {@link #get} for the Vert.x route. In a namespace this replica knows, the L2 read and an L2 hit run without
+     * Mutiny ({@link EntryStore#getOne}: one EVALSHA on the Vert.x client, issue 19); everything else (miss, stale,
+     * load, Redis down, unknown namespace) takes the same Uni steps as {@link #get}. The same coherence rules: the L1
+     * epoch is taken before the read, the value offered to L1 with it.
+     */
+    public Future<Lookup> getNow(String ns, String key, boolean load) {
+        NamespaceSettings settings = registry.known(ns);
+        if (settings == null) {
+            return future(get(ns, key, load));
+        }
+        if (reader.connected()) {
+            Lookup hit = l1Hit(ns, settings, key);
+            if (hit != null) {
+                return Future.succeededFuture(hit);
+            }
+            if (settings.usesL1()) {
+                metrics.lookup(ns, "l1", "miss");
+            }
+        }
+        long epoch = reader.connected() ? l1.epoch(ns) : -1;
+        return store.getOne(ns, settings.slidingExpiry(), key).transform(ar -> {
+            if (ar.failed()) {
+                return RedisUnavailable.is(ar.cause()) ? future(fromL1WhileRedisDown(ns, key, ar.cause()))
+                        : Future.failedFuture(ar.cause());
+            }
+            Entry e = ar.result();
+            if (e != null && e.fresh(System.currentTimeMillis())) {
+                metrics.lookup(ns, "l2", "hit");
+                l1.offer(ns, key, e, epoch);
+                loads.refreshAheadIfDue(ns, settings, key, e);
+                return Future.succeededFuture(new Lookup(e, Level.L2, null));
+            }
+            return future(fromL2(ns, settings, key, e, epoch, load)
+                    .onFailure(RedisUnavailable::is).recoverWithUni(t -> fromL1WhileRedisDown(ns, key, t)));
+        });
+    }
+
+    private static <T> Future<T> future(Uni<T> uni) {
+        Promise<T> done = Promise.promise();
+        uni.subscribe().with(done::complete, done::fail);
+        return done.future();
     }
 
     private Uni<Lookup> fromL1WhileRedisDown(String ns, String key, Throwable cause) {

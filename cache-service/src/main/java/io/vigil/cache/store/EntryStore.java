@@ -60,6 +60,17 @@ public class EntryStore {
     }
 
     /**
+     * One key's entry (null when missing) through {@link Scripts#call}: the hot L2 read, no Mutiny (issue 19). Same
+     * script and answer as {@link #get}.
+     */
+    public io.vertx.core.Future<Entry> getOne(String ns, boolean slide, String key) {
+        long sent = System.currentTimeMillis();
+        return scripts.call(Script.GET, List.of(CacheKeys.index(ns), CacheKeys.entry(ns, key)),
+                List.of(slide ? "1" : "0", CacheKeys.prefix(ns)))
+                .map(r -> entries(Response.newInstance(r), 1, sent).get(0));
+    }
+
+    /**
      * get.lua's answer. Expiry times come from Redis' clock: they are moved onto ours by the difference of the two
      * (ours taken before the call, so an entry looks at worst one round trip less fresh), never compared directly.
      */

@@ -56,6 +56,11 @@ public class RateLimits {
         return config.ratelimit().containsKey(name);
     }
 
+    /** The policy when it is in memory (every configured one, and admin ones once seen), else null: no Uni. */
+    public RatePolicy known(String name) {
+        return known.get(name);
+    }
+
     public Uni<RatePolicy> require(String name) {
         RatePolicy p = known.get(name);
         if (p != null) {
@@ -98,6 +103,18 @@ public class RateLimits {
                 : scripts.run(Script.SLIDING_WINDOW, List.of(key, key + ":seq"), args);
         return run.map(r -> new Decision(r.get(0).toLong() == 1, r.get(1).toLong(), r.get(2).toLong(),
                 r.get(3).toLong(), r.get(4).toLong()));
+    }
+
+    /** {@link #decide} through {@link Scripts#call}: the hot path, no Mutiny (issue 19). */
+    public io.vertx.core.Future<Decision> decideNow(String name, RatePolicy policy, String subject, long cost) {
+        String key = CacheKeys.limiter(name, subject);
+        List<String> args = List.of(Long.toString(policy.limit()), Long.toString(policy.windowMs()),
+                Long.toString(cost));
+        return (RatePolicy.GCRA.equals(policy.algorithm())
+                ? scripts.call(Script.GCRA, List.of(key), args)
+                : scripts.call(Script.SLIDING_WINDOW, List.of(key, key + ":seq"), args))
+                .map(r -> new Decision(r.get(0).toLong() == 1, r.get(1).toLong(), r.get(2).toLong(),
+                        r.get(3).toLong(), r.get(4).toLong()));
     }
 
     @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

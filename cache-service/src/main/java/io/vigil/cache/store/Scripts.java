@@ -1,7 +1,11 @@
 package io.vigil.cache.store;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +13,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vigil.cache.config.CacheServiceConfig;
 import io.vigil.common.redis.LuaScript;
@@ -37,12 +47,64 @@ public class Scripts {
     private final ReactiveRedisDataSource redis;
     private final Duration timeout;
     private final Map<Script, LuaScript> scripts = new EnumMap<>(Script.class);
+    private final Map<Script, String> shas = new EnumMap<>(Script.class);
+    private final Vertx vertx;
+    private final Redis core;
 
-    public Scripts(ReactiveRedisDataSource redis, CacheServiceConfig config) {
+    public Scripts(ReactiveRedisDataSource redis, CacheServiceConfig config, Vertx vertx) {
         this.redis = redis;
         this.timeout = config.redisTimeout();
+        this.vertx = vertx;
+        this.core = redis.getRedis().getDelegate();
         for (Script script : Script.values()) {
-            scripts.put(script, LuaScript.load("lua/" + script.file + ".lua"));
+            LuaScript lua = LuaScript.load("lua/" + script.file + ".lua");
+            scripts.put(script, lua);
+            shas.put(script, sha1(lua.source()));
+        }
+    }
+
+    /**
+     * The hot paths' call (an L2 read, a rate-limit decision): the same EVALSHA (EVAL on NOSCRIPT) and the same
+     * {@link RedisTimeout}, on the Vert.x client itself with a Vert.x timer, no Mutiny. Issue 19's profile: each
+     * Mutiny operator of the Uni path captured and restored the thread context (context propagation is on the class
+     * path), and the timeout scheduled a task on another thread per call. The future completes on the caller's
+     * Vert.x context (the client's promise belongs to it).
+     */
+    public Future<io.vertx.redis.client.Response> call(Script script, List<String> keys, List<String> args) {
+        Promise<io.vertx.redis.client.Response> done = Promise.promise();
+        long timer = vertx.setTimer(timeout.toMillis(), id -> done.tryFail(new RedisTimeout(timeout)));
+        core.send(request(Command.EVALSHA, shas.get(script), keys, args)).recover(t -> t.getMessage() != null
+                && t.getMessage().contains("NOSCRIPT")
+                        ? core.send(request(Command.EVAL, scripts.get(script).source(), keys, args))
+                        : Future.failedFuture(t))
+                .onComplete(ar -> {
+                    vertx.cancelTimer(timer);
+                    if (ar.succeeded()) {
+                        done.tryComplete(ar.result());
+                    } else {
+                        done.tryFail(ar.cause());
+                    }
+                });
+        return done.future();
+    }
+
+    private static Request request(Command command, String script, List<String> keys, List<String> args) {
+        Request r = Request.cmd(command).arg(script).arg(keys.size());
+        for (String key : keys) {
+            r.arg(key);
+        }
+        for (String arg : args) {
+            r.arg(arg);
+        }
+        return r;
+    }
+
+    private static String sha1(String source) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
