@@ -45,4 +45,19 @@ class LuaScriptTest {
         Response text = STORE_AND_ECHO.run(redis, List.of(key), List.of("héllo", "7")).await().indefinitely();
         assertThat(text.get(0).toString()).isEqualTo("héllo");
     }
+
+    @Test
+    void theBareVertxCallFallsBackToEvalAfterTheScriptCacheIsFlushed() throws Exception {
+        String key = "vigil:test:lua:" + UUID.randomUUID();
+        io.vertx.redis.client.Redis client = redis.getRedis().getDelegate();
+        for (int call = 0; call < 3; call++) {
+            if (call == 2) {
+                redis.execute("SCRIPT", "FLUSH").await().indefinitely(); // as after a Redis restart
+            }
+            io.vertx.redis.client.Response r = STORE_AND_ECHO.send(client, List.of(key), List.of("v" + call, "7"))
+                    .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.get(0).toString()).as("call %d", call).isEqualTo("v" + call);
+            assertThat(r.get(1).toLong()).isEqualTo(7L);
+        }
+    }
 }

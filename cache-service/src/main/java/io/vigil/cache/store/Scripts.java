@@ -1,11 +1,7 @@
 package io.vigil.cache.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +12,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vigil.cache.config.CacheServiceConfig;
 import io.vigil.common.redis.LuaScript;
@@ -47,7 +41,6 @@ public class Scripts {
     private final ReactiveRedisDataSource redis;
     private final Duration timeout;
     private final Map<Script, LuaScript> scripts = new EnumMap<>(Script.class);
-    private final Map<Script, String> shas = new EnumMap<>(Script.class);
     private final Vertx vertx;
     private final Redis core;
 
@@ -59,7 +52,6 @@ public class Scripts {
         for (Script script : Script.values()) {
             LuaScript lua = LuaScript.load("lua/" + script.file + ".lua");
             scripts.put(script, lua);
-            shas.put(script, sha1(lua.source()));
         }
     }
 
@@ -73,10 +65,7 @@ public class Scripts {
     public Future<io.vertx.redis.client.Response> call(Script script, List<String> keys, List<String> args) {
         Promise<io.vertx.redis.client.Response> done = Promise.promise();
         long timer = vertx.setTimer(timeout.toMillis(), id -> done.tryFail(new RedisTimeout(timeout)));
-        core.send(request(Command.EVALSHA, shas.get(script), keys, args)).recover(t -> t.getMessage() != null
-                && t.getMessage().contains("NOSCRIPT")
-                        ? core.send(request(Command.EVAL, scripts.get(script).source(), keys, args))
-                        : Future.failedFuture(t))
+        scripts.get(script).send(core, keys, args)
                 .onComplete(ar -> {
                     vertx.cancelTimer(timer);
                     if (ar.succeeded()) {
@@ -86,26 +75,6 @@ public class Scripts {
                     }
                 });
         return done.future();
-    }
-
-    private static Request request(Command command, String script, List<String> keys, List<String> args) {
-        Request r = Request.cmd(command).arg(script).arg(keys.size());
-        for (String key : keys) {
-            r.arg(key);
-        }
-        for (String arg : args) {
-            r.arg(arg);
-        }
-        return r;
-    }
-
-    private static String sha1(String source) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A script's text, for EVAL inside a pipeline (where a NOSCRIPT reply could not be retried alone). */

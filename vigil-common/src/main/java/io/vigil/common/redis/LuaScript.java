@@ -84,6 +84,18 @@ public final class LuaScript {
                 .recoverWithUni(() -> redis.getRedis().send(request(Command.EVAL, source, keys, args)));
     }
 
+    /**
+     * Like {@link #run}, on the bare Vert.x client: no Mutiny operator (each one captures and restores the thread
+     * context when context propagation is on the class path), for a request path that counts microseconds. The
+     * future completes on the caller's Vert.x context.
+     */
+    public io.vertx.core.Future<io.vertx.redis.client.Response> send(io.vertx.redis.client.Redis redis,
+            List<String> keys, List<String> args) {
+        return redis.send(request(Command.EVALSHA, sha, keys, args).getDelegate())
+                .recover(t -> isNoScript(t) ? redis.send(request(Command.EVAL, source, keys, args).getDelegate())
+                        : io.vertx.core.Future.failedFuture(t));
+    }
+
     private static Request request(Command command, String script, List<String> keys, List<?> args) {
         Request r = Request.cmd(command).arg(script).arg(keys.size());
         for (String key : keys) {
