@@ -79,16 +79,7 @@ public class EntryRoute {
             respond(ctx, ns, key, hit, withBody);
             return;
         }
-        // an L2 hit completes on this context (answered at once, no extra event-loop task); loads finish on a
-        // loader thread: answer on the request's own context
-        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
-        cache.getNow(ns, key, load).onComplete(ar -> {
-            if (context == io.vertx.core.Vertx.currentContext()) {
-                finish(ctx, ns, key, withBody, ar);
-            } else {
-                context.runOnContext(x -> finish(ctx, ns, key, withBody, ar));
-            }
-        });
+        RequestContext.whenDone(ctx, cache.getNow(ns, key, load), ar -> finish(ctx, ns, key, withBody, ar));
     }
 
     private void finish(RoutingContext ctx, String ns, String key, boolean withBody,

@@ -90,14 +90,8 @@ public class RateLimitRoute {
     }
 
     private void decide(RoutingContext ctx, String policy, RatePolicy p, String subject, long cost) {
-        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
-        limits.decideNow(policy, p, subject, cost).onComplete(ar -> {
-            if (context == io.vertx.core.Vertx.currentContext()) {
-                finish(ctx, policy, subject, p, ar);
-            } else {
-                context.runOnContext(x -> finish(ctx, policy, subject, p, ar));
-            }
-        });
+        RequestContext.whenDone(ctx, limits.decideNow(policy, p, subject, cost),
+                ar -> finish(ctx, policy, subject, p, ar));
     }
 
     private void finish(RoutingContext ctx, String policy, String subject, RatePolicy p,
