@@ -1,7 +1,9 @@
 package io.vigil.cache.api;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -52,7 +54,7 @@ public class RateLimitResource {
     public record PolicyRequest(Long limit, Long windowMs, String algorithm) {
     }
 
-    private static final int MAX_COST = 1000;
+    static final int MAX_COST = 1000;
 
     private final RateLimits limits;
     private final CacheMetrics metrics;
@@ -128,21 +130,28 @@ public class RateLimitResource {
     }
 
     private static RestResponse<DecisionView> response(String policy, String subject, RatePolicy p, Decision d) {
-        long windowS = Math.max(1, ceilSeconds(p.windowMs()));
-        long resetS = ceilSeconds(d.resetMs());
         DecisionView body = new DecisionView(policy, subject, !d.limited(), d.limit(), d.remaining(),
                 d.retryAfterMs(), d.resetMs());
         RestResponse.ResponseBuilder<DecisionView> b = RestResponse.ResponseBuilder
-                .create(d.limited() ? RestResponse.Status.TOO_MANY_REQUESTS : RestResponse.Status.OK, body)
-                .header("RateLimit-Policy", "\"" + policy + "\";q=" + p.limit() + ";w=" + windowS)
-                .header("RateLimit", "\"" + policy + "\";r=" + d.remaining() + ";t=" + resetS)
-                .header("RateLimit-Limit", d.limit())
-                .header("RateLimit-Remaining", d.remaining())
-                .header("RateLimit-Reset", resetS);
-        if (d.limited() && d.retryAfterMs() >= 0) {
-            b.header("Retry-After", Math.max(1, ceilSeconds(d.retryAfterMs())));
-        }
+                .create(d.limited() ? RestResponse.Status.TOO_MANY_REQUESTS : RestResponse.Status.OK, body);
+        headers(policy, p, d).forEach(b::header);
         return b.build();
+    }
+
+    /** A decision's headers, in order: the IETF draft's two, the older three, and Retry-After on a 429. */
+    static Map<String, String> headers(String policy, RatePolicy p, Decision d) {
+        long windowS = Math.max(1, ceilSeconds(p.windowMs()));
+        long resetS = ceilSeconds(d.resetMs());
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("RateLimit-Policy", "\"" + policy + "\";q=" + p.limit() + ";w=" + windowS);
+        h.put("RateLimit", "\"" + policy + "\";r=" + d.remaining() + ";t=" + resetS);
+        h.put("RateLimit-Limit", Long.toString(d.limit()));
+        h.put("RateLimit-Remaining", Long.toString(d.remaining()));
+        h.put("RateLimit-Reset", Long.toString(resetS));
+        if (d.limited() && d.retryAfterMs() >= 0) {
+            h.put("Retry-After", Long.toString(Math.max(1, ceilSeconds(d.retryAfterMs()))));
+        }
+        return h;
     }
 
     static long ceilSeconds(long ms) {

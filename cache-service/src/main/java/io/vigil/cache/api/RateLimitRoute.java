@@ -35,7 +35,6 @@ import io.vigil.common.security.Roles;
 public class RateLimitRoute {
 
     private static final String PATH = "/api/v1/ratelimit/:policy/:subject";
-    private static final int MAX_COST = 1000;
     private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized(RequestIds.HEADER);
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json;charset=UTF-8");
 
@@ -105,17 +104,8 @@ public class RateLimitRoute {
 
     private void respond(RoutingContext ctx, String policy, String subject, RatePolicy p, Decision d) {
         metrics.decision(policy, !d.limited());
-        long windowS = Math.max(1, RateLimitResource.ceilSeconds(p.windowMs()));
-        long resetS = RateLimitResource.ceilSeconds(d.resetMs());
-        HttpServerResponse r = ctx.response().setStatusCode(d.limited() ? 429 : 200)
-                .putHeader("RateLimit-Policy", "\"" + policy + "\";q=" + p.limit() + ";w=" + windowS)
-                .putHeader("RateLimit", "\"" + policy + "\";r=" + d.remaining() + ";t=" + resetS)
-                .putHeader("RateLimit-Limit", Long.toString(d.limit()))
-                .putHeader("RateLimit-Remaining", Long.toString(d.remaining()))
-                .putHeader("RateLimit-Reset", Long.toString(resetS));
-        if (d.limited() && d.retryAfterMs() >= 0) {
-            r.putHeader("Retry-After", Long.toString(Math.max(1, RateLimitResource.ceilSeconds(d.retryAfterMs()))));
-        }
+        HttpServerResponse r = ctx.response().setStatusCode(d.limited() ? 429 : 200);
+        RateLimitResource.headers(policy, p, d).forEach(r::putHeader);
         byte[] body;
         try {
             body = mapper.writeValueAsBytes(new RateLimitResource.DecisionView(policy, subject, !d.limited(),
@@ -147,10 +137,10 @@ public class RateLimitRoute {
         try {
             cost = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw ProblemException.invalid("cost", "must be 0.." + MAX_COST);
+            throw ProblemException.invalid("cost", "must be 0.." + RateLimitResource.MAX_COST);
         }
-        if (cost < 0 || cost > MAX_COST) {
-            throw ProblemException.invalid("cost", "must be 0.." + MAX_COST);
+        if (cost < 0 || cost > RateLimitResource.MAX_COST) {
+            throw ProblemException.invalid("cost", "must be 0.." + RateLimitResource.MAX_COST);
         }
         return cost;
     }
