@@ -55,12 +55,11 @@ class TwoReplicasIT {
         redis = new RedisServer(false).start();
         a = new ServiceProcess(Path.of("."), Map.of("quarkus.redis.hosts", redis.url(),
                 "quarkus.redis.client-name", "replica-a", "quarkus.redis.configure-client-name", "true",
-                "vigil.cache.redis-timeout", REDIS_TIMEOUT))
-                .start(Duration.ofSeconds(90));
+                "vigil.cache.redis-timeout", REDIS_TIMEOUT));
         b = new ServiceProcess(Path.of("."), Map.of("quarkus.redis.hosts", redis.url(),
                 "quarkus.redis.client-name", "replica-b", "quarkus.redis.configure-client-name", "true",
-                "vigil.cache.redis-timeout", REDIS_TIMEOUT))
-                .start(Duration.ofSeconds(90));
+                "vigil.cache.redis-timeout", REDIS_TIMEOUT));
+        ServiceProcess.startAll(List.of(a, b), Duration.ofSeconds(90));
     }
 
     @AfterAll

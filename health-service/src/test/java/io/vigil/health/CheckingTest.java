@@ -201,8 +201,12 @@ class CheckingTest {
             api.createTarget(target("t-mongo", "mongodb", "mongodb://127.0.0.1:" + mongoAddress.getPort()));
             api.createTarget(target("t-tcp", "tcp", "tcp://" + stub.url("").substring(7)));
             api.createTarget(target("t-tcp-closed", "tcp", "tcp://127.0.0.1:" + closedPort));
-            api.createTarget(target("t-tls", "tls", "tls://127.0.0.1:" + tls.port()));
+            // A TLS handshake is several round trips and a JVM's first ones are slow: 300 ms times out on a busy machine.
+            Map<String, Object> tlsTarget = target("t-tls", "tls", "tls://127.0.0.1:" + tls.port());
+            tlsTarget.putAll(Map.of("intervalMs", 2000, "timeoutMs", 2000));
+            api.createTarget(tlsTarget);
             Map<String, Object> expiring = target("t-tls-expiring", "tls", "tls://127.0.0.1:" + tls.port());
+            expiring.putAll(Map.of("intervalMs", 2000, "timeoutMs", 2000));
             expiring.put("softConditions", List.of("[CERTIFICATE_EXPIRATION] > 60d"));
             api.createTarget(expiring);
             for (String up : List.of("t-redis", "t-mongo", "t-tcp", "t-tls")) {

@@ -54,8 +54,8 @@ class FleetIT {
                 }
                 ServiceProcess replica = new ServiceProcess(Path.of(System.getProperty("user.dir")), props);
                 replicas.add(replica);
-                replica.start(Duration.ofSeconds(90));
             }
+            ServiceProcess.startAll(replicas, Duration.ofSeconds(90));
             int[] none = new int[TARGETS];
             Await.until("every target checked", 20_000, () -> allAbove(stub, none, 2));
 

@@ -31,8 +31,9 @@ class TwoInstancesIT {
     void twoInstancesNeverHandOutTheSameJobConcurrently() throws Exception {
         try (RedisServer redis = new RedisServer(false).start()) {
             Map<String, String> props = Map.of("quarkus.redis.hosts", redis.url());
-            try (ServiceProcess a = new ServiceProcess(Path.of("."), props).start(Duration.ofSeconds(60));
-                    ServiceProcess b = new ServiceProcess(Path.of("."), props).start(Duration.ofSeconds(60))) {
+            try (ServiceProcess a = new ServiceProcess(Path.of("."), props);
+                    ServiceProcess b = new ServiceProcess(Path.of("."), props)) {
+                ServiceProcess.startAll(List.of(a, b), Duration.ofSeconds(60));
                 HttpQueueClient ca = new HttpQueueClient(a::baseUrl);
                 HttpQueueClient cb = new HttpQueueClient(b::baseUrl);
                 // long visibility: any second lease of a job would be a concurrent double delivery

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import io.vigil.system.fault.LoadRunner;
 import io.vigil.system.fault.Workload;
@@ -19,21 +20,24 @@ import io.vigil.system.fault.Workloads;
 /**
  * Faults under load, each with a report line: Redis restarted, and each service SIGKILLed and restarted, while
  * every service takes writes and alert-service sends notifications (through queue-service) to a webhook. Nothing a service accepted may be lost, and each service must take writes again by
- * itself; the time until it does is reported.
+ * itself; the time until it does is reported. The faults run one after another on one suite under one load (each
+ * test starts from every service taking writes, which the one before it asserted), so the reads-back of each fault
+ * also cover what was accepted before it.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultInjectionIT {
 
     private Suite suite;
     private LoadRunner load;
 
-    @BeforeEach
+    @BeforeAll
     void startSuiteUnderLoad() {
         suite = Suite.start();
         load = new LoadRunner(Workloads.of(suite));
         load.awaitAccepted(20);
     }
 
-    @AfterEach
+    @AfterAll
     void stop() throws InterruptedException {
         if (load != null) {
             load.close();

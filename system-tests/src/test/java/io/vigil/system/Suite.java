@@ -90,11 +90,7 @@ public final class Suite implements AutoCloseable {
                 replicas.put(name, processes);
             }
             wire();
-            for (List<ServiceProcess> processes : replicas.values()) {
-                for (ServiceProcess process : processes) {
-                    process.start(Duration.ofSeconds(90));
-                }
-            }
+            ServiceProcess.startAll(replicas.values().stream().flatMap(List::stream).toList(), Duration.ofSeconds(90));
             return this;
         } catch (RuntimeException e) {
             close();

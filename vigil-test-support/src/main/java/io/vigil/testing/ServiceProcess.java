@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,21 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service and waits until {@code /q/health/ready} answers 200. */
     public synchronized ServiceProcess start(Duration timeout) {
+        launch();
+        awaitReady(timeout);
+        return this;
+    }
+
+    /**
+     * Starts every service at once, then waits until each is ready: JVM start-ups overlap (class loading waits on
+     * the disk, the services on each other's ports), which is faster than one after another.
+     */
+    public static void startAll(Collection<ServiceProcess> services, Duration timeout) {
+        services.forEach(ServiceProcess::launch);
+        services.forEach(service -> service.awaitReady(timeout));
+    }
+
+    private synchronized void launch() {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the IT through 'mvn verify' (after package)");
         }
@@ -85,8 +101,6 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + jar, e);
         }
-        awaitReady(timeout);
-        return this;
     }
 
     /** SIGKILL: no shutdown hook runs, in-flight work is cut off exactly as when a pod is OOM-killed. */
@@ -121,7 +135,7 @@ public final class ServiceProcess implements AutoCloseable {
         process = null;
     }
 
-    private void awaitReady(Duration timeout) {
+    private synchronized void awaitReady(Duration timeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
