@@ -47,7 +47,7 @@ class DirectEnqueueScriptTest {
         assertThat(script.sha()).isNotEqualTo(defaults.sha());
 
         redis.call("HSET", "vigil:q:{raw}:meta", "maxAttempts", "3", "completedRetentionMs", "60000");
-        assertThatThrownBy(() -> eval(script, "raw", "[\"" + "x".repeat(1020) + "\"]"))
+        assertThatThrownBy(() -> eval(script, "raw", "[\"" + "x".repeat(1022) + "\"]"))
                 .hasMessage("redis: ERR vigil: payload is 1026 bytes; the limit is 1024");
         @SuppressWarnings("unchecked")
         List<Object> reply = (List<Object>) eval(script, "raw", "[\"" + "x".repeat(1000) + "\"]", "high");

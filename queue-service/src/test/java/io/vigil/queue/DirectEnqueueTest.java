@@ -42,6 +42,7 @@ import io.vigil.queue.client.Job;
 import io.vigil.queue.client.QueueClient;
 import io.vigil.queue.client.QueueClientException;
 import io.vigil.queue.store.DirectContract;
+import io.vigil.queue.store.LeaseSignals;
 import io.vigil.queue.store.QueueKeys;
 import io.vigil.testing.ApiKeys;
 import io.vigil.testing.RedisServerResource;
@@ -59,6 +60,8 @@ class DirectEnqueueTest {
 
     @Inject
     RedisDataSource redis;
+    @Inject
+    LeaseSignals signals;
 
     @BeforeAll
     static void connect() {
@@ -241,8 +244,7 @@ class DirectEnqueueTest {
         // test profile: the long-poll re-check is 60 s, so a prompt lease was woken by the script's PUBLISH
         CompletableFuture<List<Map<String, Object>>> waiting =
                 CompletableFuture.supplyAsync(() -> lease("direct-count", 1, 20_000));
-        await().atMost(Duration.ofSeconds(10)).until(() -> redis.execute("PUBSUB", "NUMPAT").toInteger() > 0);
-        QueueApi.pace(300); // let the lease reach its wait
+        await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting("direct-count") > 0);
         long start = System.nanoTime();
         String woken = direct("direct-count", Job.of("{\"wake\":true}")).id();
         List<Map<String, Object>> leased = waiting.get(15, TimeUnit.SECONDS);
