@@ -1,8 +1,12 @@
 // queue-service vs BullMQ against ONE local Redis (started by run.sh):
 //  1. enqueue-then-process throughput of N small jobs (batch enqueue; BullMQ Worker vs batch lease/ack over HTTP)
-//  2. p50/p99 latency of single-job enqueue with 50 concurrent producers
+//  2. p50/p99 latency of single-job enqueue with 50 concurrent producers: BullMQ queue.add, queue-service over REST
+//     (POST /jobs), queue-service direct (EVALSHA of the direct-enqueue contract v1 through ioredis, the client BullMQ
+//     itself uses, one connection) and, with --java-cp, queue-client (Java, DirectLoad.java in a JVM of its own)
 // Prints every figure and its ratio to BullMQ. Usage: node bench.mjs --redis-port P --service http://127.0.0.1:H
+import { execFileSync } from 'node:child_process';
 import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis'; // BullMQ's own dependency (node_modules/ioredis), so both go through the same client
 import { Pool } from 'undici';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
@@ -15,6 +19,8 @@ const N = Number(args.jobs ?? 100_000);
 const PRODUCERS = Number(args.producers ?? 50);
 const LATENCY_OPS = Number(args['latency-ops'] ?? 20_000);
 const PACE_MS = Number(args['pace-ms'] ?? 20);
+const JAVA_CP = args['java-cp']; // class path of queue-client; absent = the Java client is not measured
+const HERE = new URL('.', import.meta.url).pathname;
 const BATCH = 1000;
 const WRITER = 'Bearer bench-writer';
 const ADMIN = 'Bearer bench-admin';
@@ -131,6 +137,30 @@ async function serviceLatency(name, ops, paceMs) {
   return lat;
 }
 
+// queue-service direct: the contract published by queue-service (vigil:queue:contract:v1), run the way BullMQ runs
+// its own scripts: ioredis defineCommand (EVALSHA, EVAL on NOSCRIPT) on one connection, commands pipelined on it.
+async function directLatency(name, ops, paceMs) {
+  await http('PUT', `/api/v1/queues/${name}`, {}, ADMIN);
+  const redis = new IORedis(connection);
+  const [script] = await redis.hmget('vigil:queue:contract:v1', 'script');
+  redis.defineCommand('vigilEnqueue', { numberOfKeys: 6, lua: script });
+  const keys = ['meta', 'seq', 'wait', 'waitage', 'delayed', 'stats'].map((k) => `vigil:q:{${name}}:${k}`);
+  const lat = await producers(ops, paceMs, (i) => redis.vigilEnqueue(...keys, '1', name, JSON.stringify(payload(i))));
+  redis.disconnect();
+  await http('DELETE', `/api/v1/queues/${name}`, undefined, ADMIN);
+  return lat;
+}
+
+// queue-client (Java): DirectLoad.java in its own JVM, warmed up there first; it prints the sorted latencies' p50/p99.
+async function javaLatency(name, ops, paceMs) {
+  await http('PUT', `/api/v1/queues/${name}`, {}, ADMIN);
+  const out = execFileSync('java', ['-cp', JAVA_CP, `${HERE}DirectLoad.java`, `redis://127.0.0.1:${REDIS_PORT}`, name,
+    String(ops), String(PRODUCERS), String(paceMs)], { encoding: 'utf8' });
+  await http('DELETE', `/api/v1/queues/${name}`, undefined, ADMIN);
+  const r = JSON.parse(out.trim().split('\n').pop());
+  return { p50: r.p50, p99: r.p99 };
+}
+
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function main() {
@@ -140,27 +170,29 @@ async function main() {
   await serviceThroughput('bench-warm', 5_000);
   await bullLatency('bench-warm-lat', 2_000, 0);
   await serviceLatency('bench-warm-lat', 2_000, 0);
+  await directLatency('bench-warm-lat', 2_000, 0);
 
   const bull = await bullThroughput('bench-tp', N);
   const svc = await serviceThroughput('bench-tp', N);
   // let background work (the service's outbox drain and archive, GC) settle before measuring latency
   await sleep(10_000);
   // two rounds, alternating the systems; each figure is the better round (the machine is shared and noisy)
-  const best = (a, b) => (pct(a, 50) + pct(a, 99) <= pct(b, 50) + pct(b, 99) ? a : b);
-  let bullLat, svcLat, bullPaced, svcPaced;
+  const summary = (lat) => (Array.isArray(lat) ? { p50: pct(lat, 50), p99: pct(lat, 99) } : lat);
+  const best = (a, b) => (a && a.p50 + a.p99 <= b.p50 + b.p99 ? a : b);
+  const systems = [['BullMQ', bullLatency], ['queue-service REST', serviceLatency], ['queue-service direct', directLatency]];
+  if (JAVA_CP) systems.push(['queue-client (Java)', javaLatency]);
+  const closed = {}, paced = {};
   const pacedOps = Math.round(LATENCY_OPS / 2);
   for (let round = 0; round < 2; round++) {
-    const bl = await bullLatency(`bench-lat-${round}`, LATENCY_OPS, 0);
-    const sl = await serviceLatency(`bench-lat-${round}`, LATENCY_OPS, 0);
-    const bp = await bullLatency(`bench-lat-paced-${round}`, pacedOps, PACE_MS);
-    const sp = await serviceLatency(`bench-lat-paced-${round}`, pacedOps, PACE_MS);
-    console.log(`latency round ${round + 1}: BullMQ p50/p99 ${pct(bl, 50).toFixed(3)}/${pct(bl, 99).toFixed(3)} ms, `
-      + `queue-service ${pct(sl, 50).toFixed(3)}/${pct(sl, 99).toFixed(3)} ms; paced: BullMQ `
-      + `${pct(bp, 50).toFixed(3)}/${pct(bp, 99).toFixed(3)} ms, queue-service ${pct(sp, 50).toFixed(3)}/${pct(sp, 99).toFixed(3)} ms`);
-    bullLat = bullLat ? best(bullLat, bl) : bl;
-    svcLat = svcLat ? best(svcLat, sl) : sl;
-    bullPaced = bullPaced ? best(bullPaced, bp) : bp;
-    svcPaced = svcPaced ? best(svcPaced, sp) : sp;
+    const line = [];
+    for (const [label, run] of systems) {
+      const c = summary(await run(`bench-lat-${round}`, LATENCY_OPS, 0));
+      const p = summary(await run(`bench-lat-paced-${round}`, pacedOps, PACE_MS));
+      closed[label] = best(closed[label], c);
+      paced[label] = best(paced[label], p);
+      line.push(`${label} ${c.p50.toFixed(3)}/${c.p99.toFixed(3)} paced ${p.p50.toFixed(3)}/${p.p99.toFixed(3)}`);
+    }
+    console.log(`latency round ${round + 1} (p50/p99 ms): ${line.join('; ')}`);
   }
   const pacedRate = Math.round(PRODUCERS * 1000 / PACE_MS);
   console.log(`throughput: BullMQ enqueue ${fmt(bull.enqueueMs)} ms + process ${fmt(bull.processMs)} ms; `
@@ -171,16 +203,22 @@ async function main() {
     ['enqueue (batch) jobs/s', rate(bull, bull.enqueueMs), rate(svc, svc.enqueueMs), true],
     ['process jobs/s', rate(bull, bull.processMs), rate(svc, svc.processMs), true],
     ['end-to-end jobs/s (enqueue then process)', rate(bull, bull.totalMs), rate(svc, svc.totalMs), true],
-    [`enqueue p50 ms (${PRODUCERS} producers)`, pct(bullLat, 50), pct(svcLat, 50), false],
-    [`enqueue p99 ms (${PRODUCERS} producers)`, pct(bullLat, 99), pct(svcLat, 99), false],
-    [`enqueue p50 ms (${PRODUCERS} producers paced, ${pacedRate} jobs/s)`, pct(bullPaced, 50), pct(svcPaced, 50), false],
-    [`enqueue p99 ms (${PRODUCERS} producers paced, ${pacedRate} jobs/s)`, pct(bullPaced, 99), pct(svcPaced, 99), false],
   ];
   console.log('');
   console.log('| metric | BullMQ | queue-service | ratio (queue-service / BullMQ) |');
   console.log('|---|---:|---:|---:|');
   for (const [label, b, s, isRate] of rows) {
     console.log(`| ${label} | ${fmt(b, isRate ? 0 : 3)} | ${fmt(s, isRate ? 0 : 3)} | ${fmt(s / b, 2)}x |`);
+  }
+  // single enqueue: every system against BullMQ's queue.add of the same run
+  console.log('');
+  console.log(`| single enqueue, ${PRODUCERS} producers | back to back p50 / p99 ms | ratio to BullMQ | `
+    + `paced (${pacedRate} jobs/s) p50 / p99 ms | ratio to BullMQ |`);
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [label] of systems) {
+    const c = closed[label], p = paced[label], bc = closed.BullMQ, bp = paced.BullMQ;
+    console.log(`| ${label} | ${fmt(c.p50, 3)} / ${fmt(c.p99, 3)} | ${fmt(c.p50 / bc.p50, 2)}x / ${fmt(c.p99 / bc.p99, 2)}x `
+      + `| ${fmt(p.p50, 3)} / ${fmt(p.p99, 3)} | ${fmt(p.p50 / bp.p50, 2)}x / ${fmt(p.p99 / bp.p99, 2)}x |`);
   }
   await pool.close();
 }

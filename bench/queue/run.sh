@@ -2,6 +2,8 @@
 # One command: builds queue-service if needed, starts a private redis-server and the service, runs BullMQ and
 # queue-service against that same Redis, prints the figures and ratios, and cleans up.
 # Usage: bench/queue/run.sh [--jobs 100000] [--producers 50] [--latency-ops 20000]
+# Single enqueue is measured for BullMQ, queue-service over REST, queue-service direct (ioredis EVALSHA of the
+# direct-enqueue contract) and queue-client (Java, DirectLoad.java); JAVA_CLIENT=false leaves the Java client out.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -13,6 +15,15 @@ if [ ! -f "$JAR" ]; then
   (cd "$ROOT" && mvn -B -q -pl queue-service -am package -DskipTests)
 fi
 (cd "$HERE" && npm ci --silent --no-audit --no-fund)
+JAVA_ARGS=()
+if [ "${JAVA_CLIENT:-true}" = true ]; then
+  if [ ! -d "$ROOT/queue-client/target/classes" ]; then
+    (cd "$ROOT" && mvn -B -q -o -pl queue-client -am install -DskipTests)
+  fi
+  # queue-client needs only Vert.x's Redis client, which the service's own lib/ holds (the dependency plugin is not
+  # in the offline Maven repository)
+  JAVA_ARGS=(--java-cp "$ROOT/queue-client/target/classes:$(dirname "$JAR")/lib/main/*")
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 REDIS_PORT=$(free_port)
@@ -44,4 +55,4 @@ done
 curl -fs "http://127.0.0.1:$HTTP_PORT/q/health/ready" >/dev/null || { echo "service not ready"; cat "$TMP/service.log"; exit 1; }
 
 echo "machine: load average $(cut -d" " -f1-3 /proc/loadavg) before the run, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(redis-server --version | cut -d' ' -f3), node $(node --version), $(java -version 2>&1 | head -1)"
-node "$HERE/bench.mjs" --redis-port "$REDIS_PORT" --service "http://127.0.0.1:$HTTP_PORT" "$@"
+node "$HERE/bench.mjs" --redis-port "$REDIS_PORT" --service "http://127.0.0.1:$HTTP_PORT" "${JAVA_ARGS[@]}" "$@"

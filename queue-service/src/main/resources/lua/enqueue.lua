@@ -15,37 +15,24 @@
   Errors: NOQUEUE
   Group keys: <prefix>gwait:<group> (zset), <prefix>glimited (zset).
   Events: publishes on channel <prefix>notify when a job is ready.
+  Queue-service validates every job first (JobMapper); direct-enqueue.lua is the entry for callers outside it.
 ]]
 -- @include now
 -- @include ready-score
 -- @include add-job
+-- @include enqueue-one
 local prefix = ARGV[1]
 local meta = redis.call('HMGET', KEYS[1], 'maxAttempts', 'completedRetentionMs', 'inc')
 if not meta[1] then return redis.error_reply('NOQUEUE') end
 local incarnation = incarnationOf(KEYS[1], meta[3], ARGV[2])
 local now = nowMs()
-local idemTtl = tonumber(meta[2]) or 86400000
 local out, ready = {}, 0
 for i = 0, tonumber(ARGV[3]) - 1 do
   local b = 4 + i * 8
-  local idem = ARGV[b]
-  local existing = false
-  if idem ~= '' then existing = redis.call('GET', prefix .. 'idem:' .. idem) end
-  if existing then
-    local state = redis.call('HGET', prefix .. 'job:' .. existing, 'state') or 'archived'
-    out[#out + 1] = existing; out[#out + 1] = 1; out[#out + 1] = state
-  else
-    local due = 0
-    local delay, runAt = tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
-    if runAt > 0 then due = runAt elseif delay > 0 then due = now + delay end
-    local maxAttempts = ARGV[b + 4]
-    if maxAttempts == '0' then maxAttempts = meta[1] end
-    local id, state = addJob(prefix, incarnation, KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], now,
-      idem, ARGV[b + 1], due, maxAttempts, ARGV[b + 5], ARGV[b + 6], ARGV[b + 7])
-    if idem ~= '' then redis.call('SET', prefix .. 'idem:' .. idem, id, 'PX', idemTtl) end
-    if state == 'waiting' then ready = ready + 1 end
-    out[#out + 1] = id; out[#out + 1] = 0; out[#out + 1] = state
-  end
+  local id, duplicate, state = enqueueOne(prefix, incarnation, KEYS, meta, now, ARGV[b], ARGV[b + 1],
+    tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7])
+  if duplicate == 0 and state == 'waiting' then ready = ready + 1 end
+  out[#out + 1] = id; out[#out + 1] = duplicate; out[#out + 1] = state
 end
 if ready > 0 then redis.call('PUBLISH', prefix .. 'notify', ready) end
 return out

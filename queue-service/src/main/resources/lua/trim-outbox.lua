@@ -5,14 +5,16 @@
   KEYS[1] outbox (list)    lifecycle records, oldest first
   KEYS[2] drain  (string)  the drain lock, holding its owner's token
   KEYS[3] parked (list)    records the archive refused: {record, error, at} JSON, for an admin to see and retry
+  KEYS[4] stats  (hash)    'directPending': jobs enqueued directly (direct-enqueue.lua) that no replica counted yet
   ARGV[1] token            this drainer's lock token
   ARGV[2] count            how many records from the head were handled
   ARGV[3] key prefix
   ARGV[4..] pairs: job id ('' = none) and parked entry JSON; the job is flagged 'parked' so retention keeps it
-  Returns 1 when trimmed, 0 when the lock was lost.
+  Returns {1, direct enqueues to count} when trimmed (the pending count is taken, so under the lock exactly one
+  drainer counts each direct enqueue), {0, 0} when the lock was lost.
 ]]
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then
-  return 0
+  return {0, 0}
 end
 for i = 4, #ARGV - 1, 2 do
   redis.call('RPUSH', KEYS[3], ARGV[i + 1])
@@ -23,4 +25,6 @@ for i = 4, #ARGV - 1, 2 do
 end
 redis.call('LTRIM', KEYS[1], tonumber(ARGV[2]), -1)
 redis.call('DEL', KEYS[2])
-return 1
+local direct = tonumber(redis.call('HGET', KEYS[4], 'directPending')) or 0
+if direct > 0 then redis.call('HINCRBY', KEYS[4], 'directPending', -direct) end
+return {1, direct}

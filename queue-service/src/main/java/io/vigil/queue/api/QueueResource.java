@@ -38,6 +38,7 @@ import io.vigil.queue.domain.QueueNames;
 import io.vigil.queue.domain.QueueSettings;
 import io.vigil.queue.domain.QueueSummary;
 import io.vigil.queue.metrics.QueueMetrics;
+import io.vigil.queue.store.DirectContract;
 import io.vigil.queue.store.QueueRegistry;
 import io.vigil.queue.store.QueueStore;
 
@@ -55,9 +56,12 @@ public class QueueResource {
     private final QueueStore store;
     private final QueueMetrics metrics;
     private final ObjectMapper mapper;
+    private final DirectContract contract;
 
-    public QueueResource(QueueRegistry registry, QueueStore store, QueueMetrics metrics, ObjectMapper mapper) {
+    public QueueResource(QueueRegistry registry, QueueStore store, QueueMetrics metrics, ObjectMapper mapper,
+            DirectContract contract) {
         this.registry = registry;
+        this.contract = contract;
         this.mapper = mapper;
         this.store = store;
         this.metrics = metrics;
@@ -123,6 +127,17 @@ public class QueueResource {
     @Operation(summary = "One queue's settings")
     public QueueView get(@PathParam("queue") String queue) {
         return new QueueView(queue, registry.get(QueueNames.check(queue)));
+    }
+
+    @GET
+    @Path("/{queue}/contract")
+    @RolesAllowed(Roles.READER)
+    @Operation(summary = "The direct-enqueue contract for this queue: EVALSHA of the published script on the same "
+            + "Redis, with these KEYS and ARGV (one Redis round trip per job, no HTTP)")
+    public DirectContractView contract(@PathParam("queue") String queue) {
+        registry.get(QueueNames.check(queue));
+        return new DirectContractView(DirectContract.VERSION, DirectContract.KEY, contract.sha(),
+                DirectContract.keys(queue), DirectContract.ARGV_NAMES, contract.maxPayloadBytes(), contract.source());
     }
 
     @PUT

@@ -19,12 +19,14 @@ public class Sweeper {
 
     private final QueueStore store;
     private final QueueRegistry registry;
+    private final DirectContract contract;
     private volatile boolean seeded;
     private long ticks;
 
-    public Sweeper(QueueStore store, QueueRegistry registry) {
+    public Sweeper(QueueStore store, QueueRegistry registry, DirectContract contract) {
         this.store = store;
         this.registry = registry;
+        this.contract = contract;
     }
 
     @Scheduled(every = "${vigil.queue.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -33,6 +35,7 @@ public class Sweeper {
             if (!seeded || ++ticks % 20 == 0) {
                 // also recreates configured queues after Redis lost its data
                 registry.seedConfigured();
+                contract.publish(); // also after Redis lost its data: direct producers read it from there
                 seeded = true;
             }
         } catch (RuntimeException e) {

@@ -124,7 +124,7 @@ public class OutboxDrainer {
             return drainLocked(queue, keys, token);
         } catch (RuntimeException e) {
             try {
-                trim(keys, token, 0, List.of()); // releases the lock at once: the next drain replays the batch
+                trim(queue, keys, token, 0, List.of()); // releases the lock at once: the next drain replays the batch
             } catch (RuntimeException redisDown) {
                 e.addSuppressed(redisDown); // the lock expires by itself
             }
@@ -135,7 +135,7 @@ public class OutboxDrainer {
     private int drainLocked(String queue, QueueKeys keys, String token) {
         List<String> records = redis.list(String.class).lrange(keys.outbox(), 0, BATCH - 1);
         if (records.isEmpty()) {
-            trim(keys, token, 0, List.of());
+            trim(queue, keys, token, 0, List.of());
             return 0;
         }
         Map<String, List<Integer>> finished = new LinkedHashMap<>();
@@ -169,7 +169,7 @@ public class OutboxDrainer {
         if (config.archiveEnabled() && !finished.isEmpty()) {
             parked.addAll(archive(queue, keys, finished, records));
         }
-        if (!trim(keys, token, records.size(), parked)) {
+        if (!trim(queue, keys, token, records.size(), parked)) {
             Log.warnf("outbox drain of %s outlived its lock; the next drainer replays %d records", queue, records.size());
             return 0;
         }
@@ -189,7 +189,11 @@ public class OutboxDrainer {
     private record Parked(String jobId, String record, String error) {
     }
 
-    private boolean trim(QueueKeys keys, String token, int count, List<Parked> parked) {
+    /**
+     * Trims the handled records and releases the lock if this drainer still holds it; then counts the direct enqueues
+     * (direct-enqueue.lua) the script took, which no replica saw as a request. False when the lock was lost.
+     */
+    private boolean trim(String queue, QueueKeys keys, String token, int count, List<Parked> parked) {
         List<String> args = new ArrayList<>(3 + parked.size() * 2);
         args.add(token);
         args.add(Integer.toString(count));
@@ -206,8 +210,14 @@ public class OutboxDrainer {
             args.add(p.jobId());
             args.add(entry.toString());
         }
-        return scripts.run(LuaScripts.Script.TRIM_OUTBOX, List.of(keys.outbox(), keys.drainLock(), keys.parked()), args)
-                .await().atMost(Duration.ofSeconds(10)).toInteger() == 1;
+        Response r = scripts.run(LuaScripts.Script.TRIM_OUTBOX,
+                List.of(keys.outbox(), keys.drainLock(), keys.parked(), keys.stats()), args)
+                .await().atMost(Duration.ofSeconds(10));
+        int direct = r.get(1).toInteger();
+        if (direct > 0) {
+            metrics.enqueued(queue, direct);
+        }
+        return r.get(0).toInteger() == 1;
     }
 
     /**

@@ -28,6 +28,7 @@ import io.vertx.mutiny.redis.client.Response;
 public final class LuaScript {
 
     private static final Pattern INCLUDE = Pattern.compile("(?m)^-- @include ([a-z_-]+)\\s*$");
+    private static final Pattern PARAM = Pattern.compile("(?m)^(local \\w+ = )\\S+( -- @param (\\w+))[ \\t]*$");
 
     private final String source;
     private final String sha;
@@ -35,6 +36,28 @@ public final class LuaScript {
     private LuaScript(String source) {
         this.source = source;
         this.sha = sha1(source);
+    }
+
+    /**
+     * A script with settings baked in: each line {@code local NAME = <default> -- @param key} takes
+     * {@code params.get(key)} as its value (the default when absent), so the script needs no extra argument for them
+     * and its SHA1 names the settings too.
+     */
+    public static LuaScript load(String resource, java.util.Map<String, String> params) {
+        Matcher m = PARAM.matcher(load(resource).source);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = params.get(m.group(3));
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : m.group(1) + value
+                    + m.group(2)));
+        }
+        m.appendTail(out);
+        return new LuaScript(out.toString());
+    }
+
+    /** The SHA1 of {@link #source()}: what EVALSHA names the script by. */
+    public String sha() {
+        return sha;
     }
 
     /** @param resource class-path resource, e.g. {@code lua/ack.lua} */
