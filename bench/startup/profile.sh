@@ -77,12 +77,12 @@ for app in "$@"; do
   echo "== $app: ready ${ms} ms, RSS ${rss} MB, ${classes} classes loaded by ready ($(grep -o 'started in [0-9.]*s' "$OUT/$app.log" | head -1))"
   echo "Quarkus' recorded steps, wall ms (top 15; LifecycleEventsBuildStep.startupEvent = all StartupEvent observers):"
   grep -o 'Build step .* completed in: [0-9]*ms' "$OUT/$app.log" | sed 's/Build step \(.*\) completed in: \([0-9]*\)ms/\2 \1/' \
-    | sort -rn | head -15 | awk '{printf "  %6d ms  %s\n", $1, $2}'
+    | sort -rn | head -15 | awk '{printf "  %6d ms  %s\n", $1, $2}' || true # head may close the pipe early
   echo "classes by origin (top 12):"
   sed -n 's/.*source: \(.*\)$/\1/p' "$OUT/$app.classes" \
     | sed -e 's#.*/lib/main/\([^/]*\)$#\1#' -e 's#.*/lib/boot/\([^/]*\)$#\1#' -e 's#-[0-9][0-9.]*\(-[A-Za-z0-9]*\)*\.jar$##' \
           -e 's#^jrt:/.*#JDK#' -e 's#^shared objects file.*#CDS archive#' -e 's#^__JVM_.*#JVM generated#' \
-    | sort | uniq -c | sort -rn | head -12
+    | sort | uniq -c | sort -rn | head -12 || true
   "$JAVA" -DCUTOFF_MS="$ms" "$ROOT/bench/startup/JfrItems.java" "$OUT/$app.jfr" "${ITEMS[@]}"
 done
 echo "files: $OUT"
