@@ -7,6 +7,8 @@
 # the medians of RUNS rounds and their ratio to the bare app are printed, without and with the AppCDS archive.
 # Usage: bench/startup/run.sh                      RUNS=3 (default), MODES="off on" (AppCDS), APPS="bare metrics-service ..."
 #        VIGIL_JAVA_OPTS=... overrides the flags as it does for ./vigil; JAVA=/path/to/java picks another JVM.
+#        BEFORE=dir also measures, in the same rounds, each service's older build copied to dir/<service>/quarkus-app
+#        (shown as <service>@before), e.g. cp -a <service>/target/quarkus-app before changing anything.
 # Builds offline what is missing: the bare app, and the services with -Dquarkus.package.jar.appcds.enabled=true.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,18 +23,29 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-dir_of() { if [ "$1" = bare ]; then echo "$BARE/target/quarkus-app"; else echo "$ROOT/$1/target/quarkus-app"; fi; }
+dir_of() {
+  case $1 in
+    bare) echo "$BARE/target/quarkus-app" ;;
+    *@before) echo "$BEFORE/${1%@before}/quarkus-app" ;;
+    *) echo "$ROOT/$1/target/quarkus-app" ;;
+  esac
+}
 
 if [ ! -f "$BARE/target/quarkus-app/quarkus-run.jar" ]; then
   echo "building the bare app (offline)..." >&2
   (cd "$BARE" && nice -n 10 mvn -B -o -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true) >&2
 fi
 missing=()
-for app in $APPS; do [ "$app" = bare ] || [ -f "$(dir_of "$app")/quarkus-run.jar" ] || missing+=("$app"); done
+for app in $APPS; do [ "$app" = bare ] || [[ $app == *@before ]] || [ -f "$(dir_of "$app")/quarkus-run.jar" ] || missing+=("$app"); done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "building ${missing[*]} (offline, AppCDS on)..." >&2
   (cd "$ROOT" && nice -n 10 mvn -B -o -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true \
     -pl "$(IFS=,; echo "${missing[*]}")" -am) >&2
+fi
+if [ -n "${BEFORE:-}" ]; then
+  with=
+  for app in $APPS; do with+=" $app"; [ "$app" = bare ] || [ ! -d "$BEFORE/$app/quarkus-app" ] || with+=" $app@before"; done
+  APPS=$with
 fi
 if [[ " $MODES " == *" on "* ]]; then
   for app in $APPS; do
@@ -86,22 +99,22 @@ for r in $(seq 1 "$RUNS"); do
   done
 done
 
-printf '%-16s %-6s %10s %8s %12s %10s\n' app appcds ready_ms rss_mb "ready/bare" "rss/bare"
+printf '%-24s %-6s %10s %8s %12s %10s\n' app appcds ready_ms rss_mb "ready/bare" "rss/bare"
 for mode in $MODES; do
   bms=$(echo "${MS[$mode,bare]:-}" | median) brss=$(echo "${RSS[$mode,bare]:-}" | median)
   for app in $APPS; do
     ms=$(echo "${MS[$mode,$app]}" | median) rss=$(echo "${RSS[$mode,$app]}" | median)
     if [ -n "${MS[$mode,bare]:-}" ]; then
-      printf '%-16s %-6s %10s %8s %11.2fx %9.2fx\n' "$app" "$mode" "$ms" "$rss" "$(echo "$ms / $bms" | bc -l)" "$(echo "$rss / $brss" | bc -l)"
+      printf '%-24s %-6s %10s %8s %11.2fx %9.2fx\n' "$app" "$mode" "$ms" "$rss" "$(echo "$ms / $bms" | bc -l)" "$(echo "$rss / $brss" | bc -l)"
     else
-      printf '%-16s %-6s %10s %8s %12s %10s\n' "$app" "$mode" "$ms" "$rss" - -
+      printf '%-24s %-6s %10s %8s %12s %10s\n' "$app" "$mode" "$ms" "$rss" - -
     fi
   done
 done
 if [[ " $MODES " == *" off "* && " $MODES " == *" on "* ]]; then
-  printf '\n%-16s %16s %14s\n' app "ready on/off" "rss on/off"
+  printf '\n%-24s %16s %14s\n' app "ready on/off" "rss on/off"
   for app in $APPS; do
-    printf '%-16s %15.2fx %13.2fx\n' "$app" \
+    printf '%-24s %15.2fx %13.2fx\n' "$app" \
       "$(echo "$(echo "${MS[on,$app]}" | median) / $(echo "${MS[off,$app]}" | median)" | bc -l)" \
       "$(echo "$(echo "${RSS[on,$app]}" | median) / $(echo "${RSS[off,$app]}" | median)" | bc -l)"
   done

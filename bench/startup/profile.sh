@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# What an app does between `java` and the first 200 of /q/health/ready (issue 19, "Start-up"): started like
+# bench/startup/run.sh starts it (launcher flags, private redis-server, embedded MongoDB), once, with a JFR recording
+# (settings=profile) and -Xlog:class+load. Prints ready ms, RSS, classes loaded (total and by origin), and the JFR
+# execution samples by thread and by start-up item (samples are taken every ~10-20 ms of a thread running Java code,
+# not while it loads classes or waits, so they are few), and Quarkus' own per-step start-up times
+# (-Dquarkus.debug.print-startup-times=true, wall ms).
+# Usage: bench/startup/profile.sh app...   (app: bare, a service directory, or service@before with BEFORE=dir as for
+#        run.sh); OUT=dir keeps the .jfr and class logs.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+JAVA=${JAVA:-java}
+FLAGS=${VIGIL_JAVA_OPTS:-$(sed -n 's/^JAVA_OPTS=\${VIGIL_JAVA_OPTS:-\(.*\)}$/\1/p' "$ROOT/vigil")}
+OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+dir_of() {
+  case $1 in
+    bare) echo "$ROOT/bench/startup/bare-app/target/quarkus-app" ;;
+    *@before) echo "$BEFORE/${1%@before}/quarkus-app" ;; # a copy of an older build, as for run.sh
+    *) echo "$ROOT/$1/target/quarkus-app" ;;
+  esac
+}
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); port_busy "$p" || { echo "$p"; return; }; done; }
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$OUT/redis.log" 2>&1 &
+PIDS+=($!)
+until port_busy "$REDIS_PORT"; do sleep 0.05; done
+
+# Start-up items: a frame that marks each (matched against "class.method" of every frame of a sample).
+ITEMS=(
+  "io.quarkus.runtime.Application.start|Application.start (all of Quarkus' start)"
+  "StaticInit|static init steps (build-time recorded)"
+  "RuntimeInit|runtime init steps"
+  "io.quarkus.arc.runtime.ArcRecorder.fireLifecycleEvent|StartupEvent observers"
+  "io.vigil.mongo.embedded.EmbeddedMongo.customize|embedded MongoDB open (H2)"
+  "com.mongodb|MongoDB driver"
+  "de.bwaldvogel|mongo-java-server"
+  "org.h2|H2"
+  "io.quarkus.redis|Quarkus Redis client"
+  "io.quarkus.scheduler|scheduler"
+  "io.smallrye.openapi|OpenAPI"
+  "io.quarkus.smallrye.openapi|OpenAPI (Quarkus)"
+  "org.hibernate.validator|Hibernate Validator"
+  "io.micrometer.core.instrument.binder|Micrometer binders"
+  "com.github.benmanes.caffeine|Caffeine"
+  "io.smallrye.faulttolerance|SmallRye Fault Tolerance"
+  "io.vigil|Vigil code"
+  "java.lang.ClassLoader.loadClass|class loading"
+  "java.lang.ClassLoader.defineClass1|class definition"
+)
+
+for app in "$@"; do
+  d=$(dir_of "$app") port=$(free_port)
+  rm -rf "$OUT/data-$app"; mkdir -p "$OUT/data-$app"
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  (cd "$d" && exec env QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_HTTP_PORT="$port" \
+    VIGIL_DATA_DIR="$OUT/data-$app" VIGIL_ALERT_DELIVERY_QUEUE_URL=http://127.0.0.1:8084 \
+    VIGIL_AUTH_READER_KEYS=reader-bench VIGIL_AUTH_WRITER_KEYS=writer-bench VIGIL_AUTH_ADMIN_KEYS=admin-bench \
+    VIGIL_ALERT_DELIVERY_QUEUE_API_KEY=writer-bench \
+    "$JAVA" $FLAGS -Dquarkus.debug.print-startup-times=true "-XX:StartFlightRecording=filename=$OUT/$app.jfr,settings=profile" \
+    "-Xlog:class+load=info:file=$OUT/$app.classes:uptime" -jar quarkus-run.jar) >"$OUT/$app.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  until [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready")" = 200 ]; do
+    kill -0 "$pid" 2>/dev/null || { echo "$app died: $(tail -5 "$OUT/$app.log")" >&2; exit 1; }
+    sleep 0.01
+  done
+  ms=$((($(date +%s%N) - t0) / 1000000))
+  rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+  classes=$(grep -c 'source:' "$OUT/$app.classes" || true)
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "== $app: ready ${ms} ms, RSS ${rss} MB, ${classes} classes loaded by ready ($(grep -o 'started in [0-9.]*s' "$OUT/$app.log" | head -1))"
+  echo "Quarkus' recorded steps, wall ms (top 15; LifecycleEventsBuildStep.startupEvent = all StartupEvent observers):"
+  grep -o 'Build step .* completed in: [0-9]*ms' "$OUT/$app.log" | sed 's/Build step \(.*\) completed in: \([0-9]*\)ms/\2 \1/' \
+    | sort -rn | head -15 | awk '{printf "  %6d ms  %s\n", $1, $2}' || true # head may close the pipe early
+  echo "classes by origin (top 12):"
+  sed -n 's/.*source: \(.*\)$/\1/p' "$OUT/$app.classes" \
+    | sed -e 's#.*/lib/main/\([^/]*\)$#\1#' -e 's#.*/lib/boot/\([^/]*\)$#\1#' -e 's#-[0-9][0-9.]*\(-[A-Za-z0-9]*\)*\.jar$##' \
+          -e 's#^jrt:/.*#JDK#' -e 's#^shared objects file.*#CDS archive#' -e 's#^__JVM_.*#JVM generated#' \
+    | sort | uniq -c | sort -rn | head -12 || true
+  "$JAVA" -DCUTOFF_MS="$ms" "$ROOT/bench/startup/JfrItems.java" "$OUT/$app.jfr" "${ITEMS[@]}"
+done
+echo "files: $OUT"
