@@ -1,48 +1,122 @@
 #!/usr/bin/env bash
-# Start-up time and idle memory of each Vigil service in JVM mode.
-# For each service, alone on the machine (one at a time): ms from `java -jar` to the first 200 of /q/health/ready,
-# the "started in" Quarkus reports, and RSS after 5 s idle; once with the JVM's default flags (the baseline) and once
-# with the launcher's flags (VIGIL_JAVA_OPTS in ./vigil). Prints each figure and the ratio tuned/default.
-# Usage: bench/startup.sh            (builds the jars if missing)
+# JVM start to ready, against a bare Quarkus app measured in the same run (issue 19, "Start-up").
+# For the bare app (bench/startup/bare-app: quarkus-rest + jackson + smallrye-health + micrometer-prometheus, the same
+# Quarkus) and each service: ms from `java` to the first 200 of /q/health/ready (polled every ~10 ms) and VmRSS at that
+# moment, started the way ./vigil up starts them (same flags, same env, private redis-server, embedded MongoDB, run from
+# target/quarkus-app). Each round starts every app once in each mode, in turn, so drift on a shared machine hits all alike;
+# the medians of RUNS rounds and their ratio to the bare app are printed, without and with the AppCDS archive.
+# Usage: bench/startup.sh          RUNS=3 (default), MODES="off on" (AppCDS), APPS="bare metrics-service ..."
+#        VIGIL_JAVA_OPTS=... overrides the flags as it does for ./vigil (VIGIL_JAVA_OPTS=" ": the JVM's defaults);
+#        JAVA=/path/to/java picks another JVM.
+#        BEFORE=dir also measures, in the same rounds, each service's older build copied to dir/<service>/quarkus-app
+#        (shown as <service>@before), e.g. cp -a <service>/target/quarkus-app before changing anything.
+# Builds offline what is missing: the bare app, and the services with -Dquarkus.package.jar.appcds.enabled=true.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SERVICES=(metrics-service health-service alert-service queue-service cache-service)
-TUNED=$(sed -n 's/^JAVA_OPTS=\${VIGIL_JAVA_OPTS:-\(.*\)}$/\1/p' "$ROOT/vigil")
+BARE=$ROOT/bench/startup/bare-app
+RUNS=${RUNS:-3}
+MODES=${MODES:-off on}
+APPS=${APPS:-bare metrics-service health-service alert-service queue-service cache-service}
+JAVA=${JAVA:-java}
+FLAGS=${VIGIL_JAVA_OPTS:-$(sed -n 's/^JAVA_OPTS=\${VIGIL_JAVA_OPTS:-\(.*\)}$/\1/p' "$ROOT/vigil")}
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$WORK"' EXIT
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
 
-[ -f "$ROOT/cache-service/target/quarkus-app/quarkus-run.jar" ] || (cd "$ROOT" && mvn -B -q package -DskipTests)
+dir_of() {
+  case $1 in
+    bare) echo "$BARE/target/quarkus-app" ;;
+    *@before) echo "$BEFORE/${1%@before}/quarkus-app" ;;
+    *) echo "$ROOT/$1/target/quarkus-app" ;;
+  esac
+}
+
+if [ ! -f "$BARE/target/quarkus-app/quarkus-run.jar" ]; then
+  echo "building the bare app (offline)..." >&2
+  (cd "$BARE" && nice -n 10 mvn -B -o -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true) >&2
+fi
+missing=()
+for app in $APPS; do [ "$app" = bare ] || [[ $app == *@before ]] || [ -f "$(dir_of "$app")/quarkus-run.jar" ] || missing+=("$app"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "building ${missing[*]} (offline, AppCDS on)..." >&2
+  (cd "$ROOT" && nice -n 10 mvn -B -o -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true \
+    -pl "$(IFS=,; echo "${missing[*]}")" -am) >&2
+fi
+if [ -n "${BEFORE:-}" ]; then
+  with=
+  for app in $APPS; do with+=" $app"; [ "$app" = bare ] || [ ! -d "$BEFORE/$app/quarkus-app" ] || with+=" $app@before"; done
+  APPS=$with
+fi
+if [[ " $MODES " == *" on "* ]]; then
+  for app in $APPS; do
+    [ -f "$(dir_of "$app")/app-cds.jsa" ] || { echo "$app: no app-cds.jsa; rebuild it with -Dquarkus.package.jar.appcds.enabled=true (./vigil up does)" >&2; exit 1; }
+  done
+fi
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-REDIS_PORT=$((30000 + RANDOM % 10000))
+free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); port_busy "$p" || { echo "$p"; return; }; done; }
+REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$WORK/redis.log" 2>&1 &
+PIDS+=($!)
 until port_busy "$REDIS_PORT"; do sleep 0.05; done
 
-measure() { # service, flags -> "ready_ms started_s rss_mb"
-  local svc=$1 flags=$2 port=$((41000 + RANDOM % 9000)) t0 pid ms rss started
+measure() { # app mode -> "ready_ms rss_mb"
+  local app=$1 mode=$2 d port t0 pid ms rss cds=
+  d=$(dir_of "$app") port=$(free_port)
+  [ "$mode" = on ] && cds=-XX:SharedArchiveFile=app-cds.jsa
+  mkdir -p "$WORK/data-$app"
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_HTTP_PORT=$port VIGIL_DATA_DIR="$WORK/data" \
-    java $flags -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar" >"$WORK/$svc.log" 2>&1 &
+  (cd "$d" && exec env QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_HTTP_PORT="$port" \
+    VIGIL_DATA_DIR="$WORK/data-$app" VIGIL_ALERT_DELIVERY_QUEUE_URL=http://127.0.0.1:8084 \
+    VIGIL_AUTH_READER_KEYS=reader-bench VIGIL_AUTH_WRITER_KEYS=writer-bench VIGIL_AUTH_ADMIN_KEYS=admin-bench \
+    VIGIL_ALERT_DELIVERY_QUEUE_API_KEY=writer-bench \
+    "$JAVA" $FLAGS $cds -jar quarkus-run.jar) >"$WORK/$app.log" 2>&1 &
   pid=$!
+  PIDS+=("$pid")
   until [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready")" = 200 ]; do
-    kill -0 "$pid" 2>/dev/null || { echo "$svc died: $(tail -5 "$WORK/$svc.log")" >&2; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "$app died: $(tail -5 "$WORK/$app.log")" >&2; exit 1; }
     sleep 0.01
   done
   ms=$((($(date +%s%N) - t0) / 1000000))
-  sleep 5
-  rss=$(($(awk '/VmRSS/ {print $2}' "/proc/$pid/status") / 1024))
-  started=$(grep -o 'started in [0-9.]*s' "$WORK/$svc.log" | grep -o '[0-9.]*' | head -1)
+  rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "$ms $started $rss"
+  echo "$ms $rss"
 }
 
-printf 'JVM: %s\ntuned flags: %s\n\n' "$(java -version 2>&1 | head -1)" "$TUNED"
-printf '%-16s %28s   %28s   %s\n' service "default: ready_ms started rss" "tuned: ready_ms started rss" "ratio ready / rss"
-for svc in "${SERVICES[@]}"; do
-  read -r d_ms d_st d_rss < <(measure "$svc" "")
-  read -r t_ms t_st t_rss < <(measure "$svc" "$TUNED")
-  printf '%-16s %12s ms %5ss %4s MB   %12s ms %5ss %4s MB   %.2fx / %.2fx\n' "$svc" \
-    "$d_ms" "$d_st" "$d_rss" "$t_ms" "$t_st" "$t_rss" \
-    "$(echo "$t_ms / $d_ms" | bc -l)" "$(echo "$t_rss / $d_rss" | bc -l)"
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+printf 'JVM: %s\nflags: %s\nruns: %s (medians), cores: %s, load: %s\n\n' "$("$JAVA" -version 2>&1 | head -1)" "$FLAGS" \
+  "$RUNS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+declare -A MS RSS
+for r in $(seq 1 "$RUNS"); do
+  for mode in $MODES; do
+    for app in $APPS; do
+      read -r ms rss < <(measure "$app" "$mode")
+      MS[$mode,$app]+="$ms " RSS[$mode,$app]+="$rss "
+      echo "  appcds=$mode round $r $app: ${ms} ms, ${rss} MB" >&2
+    done
+  done
 done
+
+printf '%-24s %-6s %10s %8s %12s %10s\n' app appcds ready_ms rss_mb "ready/bare" "rss/bare"
+for mode in $MODES; do
+  bms=$(echo "${MS[$mode,bare]:-}" | median) brss=$(echo "${RSS[$mode,bare]:-}" | median)
+  for app in $APPS; do
+    ms=$(echo "${MS[$mode,$app]}" | median) rss=$(echo "${RSS[$mode,$app]}" | median)
+    if [ -n "${MS[$mode,bare]:-}" ]; then
+      printf '%-24s %-6s %10s %8s %11.2fx %9.2fx\n' "$app" "$mode" "$ms" "$rss" "$(echo "$ms / $bms" | bc -l)" "$(echo "$rss / $brss" | bc -l)"
+    else
+      printf '%-24s %-6s %10s %8s %12s %10s\n' "$app" "$mode" "$ms" "$rss" - -
+    fi
+  done
+done
+if [[ " $MODES " == *" off "* && " $MODES " == *" on "* ]]; then
+  printf '\n%-24s %16s %14s\n' app "ready on/off" "rss on/off"
+  for app in $APPS; do
+    printf '%-24s %15.2fx %13.2fx\n' "$app" \
+      "$(echo "$(echo "${MS[on,$app]}" | median) / $(echo "${MS[off,$app]}" | median)" | bc -l)" \
+      "$(echo "$(echo "${RSS[on,$app]}" | median) / $(echo "${RSS[off,$app]}" | median)" | bc -l)"
+  done
+fi

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # What an app does between `java` and the first 200 of /q/health/ready (issue 19, "Start-up"): started like
-# bench/startup/run.sh starts it (launcher flags, private redis-server, embedded MongoDB), once, with a JFR recording
+# bench/startup.sh starts it (launcher flags, private redis-server, embedded MongoDB), once, with a JFR recording
 # (settings=profile) and -Xlog:class+load. Prints ready ms, RSS, classes loaded (total and by origin), and the JFR
 # execution samples by thread and by start-up item (samples are taken every ~10-20 ms of a thread running Java code,
 # not while it loads classes or waits, so they are few), and Quarkus' own per-step start-up times
 # (-Dquarkus.debug.print-startup-times=true, wall ms).
 # Usage: bench/startup/profile.sh app...   (app: bare, a service directory, or service@before with BEFORE=dir as for
-#        run.sh); OUT=dir keeps the .jfr and class logs.
+#        bench/startup.sh); OUT=dir keeps the .jfr and class logs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 JAVA=${JAVA:-java}
@@ -19,7 +19,7 @@ trap cleanup EXIT
 dir_of() {
   case $1 in
     bare) echo "$ROOT/bench/startup/bare-app/target/quarkus-app" ;;
-    *@before) echo "$BEFORE/${1%@before}/quarkus-app" ;; # a copy of an older build, as for run.sh
+    *@before) echo "$BEFORE/${1%@before}/quarkus-app" ;; # a copy of an older build, as for bench/startup.sh
     *) echo "$ROOT/$1/target/quarkus-app" ;;
   esac
 }
