@@ -3,14 +3,16 @@ package io.vigil.metrics.domain;
 /**
  * A merged latency histogram over {@link LatencyBins} (dense counts: merging is array addition), with exact count,
  * sum and max. Percentiles use the nearest-rank definition (the value at rank ⌈q·n⌉ of the sorted samples),
- * estimated within {@link LatencyBins#ALPHA}.
+ * estimated within {@link LatencyBins#ALPHA}. The sum is kept in whole microseconds (what every bucket hash stores,
+ * {@code s} in µs): integer sums give the same bits whatever the order or grouping of a merge, so a cached merge of
+ * closed buckets plus the open ones answers exactly as merging every rollup one by one.
  */
 public final class Histogram {
 
     private final long[] bins = new long[LatencyBins.SIZE];
     private long binned;
     private long count;
-    private double sumMs;
+    private long sumMicros;
     private double maxMs;
 
     public void addBin(int index, long n) {
@@ -21,7 +23,7 @@ public final class Histogram {
 
     public void addTotals(long count, double sumMs, double maxMs) {
         this.count += count;
-        this.sumMs += sumMs;
+        this.sumMicros += Math.round(sumMs * 1000);
         this.maxMs = Math.max(this.maxMs, maxMs);
     }
 
@@ -30,7 +32,9 @@ public final class Histogram {
             bins[i] += other.bins[i];
         }
         binned += other.binned;
-        addTotals(other.count, other.sumMs, other.maxMs);
+        count += other.count;
+        sumMicros += other.sumMicros;
+        maxMs = Math.max(maxMs, other.maxMs);
     }
 
     public long count() {
@@ -38,7 +42,7 @@ public final class Histogram {
     }
 
     public double sumMs() {
-        return sumMs;
+        return sumMicros / 1000.0;
     }
 
     public double maxMs() {

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -67,21 +66,31 @@ public class ClosedRollupCache {
     /**
      * The same rollups as {@link #closed} merged per endpoint, from a cache of whole-window merges kept while every
      * bucket's close counter is unchanged: a repeated 24 h query merges the closed hours once, not on every call
-     * (15,000 rollups for 200 endpoints). The merge adds the rollups in {@link #closed}'s order, so an answer built on
-     * it is identical to merging that list. The maps returned are shared: copy an aggregate before adding to it.
+     * (15,000 rollups for 200 endpoints). When buckets have closed since (the earlier merge's buckets are all still
+     * closed with the same counters), only the newly closed ones are added to a copy of it: as buckets of an hour
+     * close minute by minute, each close costs one bucket's rollups, not the hour's. Sums are integers
+     * ({@link io.vigil.metrics.domain.Histogram}), so an answer built on either is identical to merging {@link #closed}'s
+     * list one by one. The maps returned are shared: copy an aggregate before adding to it.
      */
     public Map<EndpointKey, EndpointAggregate> closedByEndpoint(Resolution res, long from, long to, Set<Long> skip,
             Optional<String> service) {
         Map<Long, Long> wanted = wanted(res, from, to, skip);
-        String key = res.label() + ":" + from + ":" + to + ":" + service.orElse("") + ":" + new TreeSet<>(skip);
+        String key = res.label() + ":" + from + ":" + to + ":" + service.orElse("");
+        Merge m;
         synchronized (merged) {
-            Merge m = merged.get(key);
-            if (m != null && m.versions().equals(wanted)) {
-                return m.byEndpoint();
-            }
+            m = merged.get(key);
+        }
+        if (m != null && m.versions().equals(wanted)) {
+            return m.byEndpoint();
         }
         Map<EndpointKey, EndpointAggregate> byEndpoint = new HashMap<>();
-        for (Rollup r : closed(res, wanted, service)) {
+        Map<Long, Long> added = wanted;
+        if (m != null && extendable(m.versions(), wanted)) {
+            m.byEndpoint().forEach((k, agg) -> byEndpoint.put(k, agg.copy()));
+            added = new HashMap<>(wanted);
+            added.keySet().removeAll(m.versions().keySet());
+        }
+        for (Rollup r : closed(res, added, service)) {
             byEndpoint.computeIfAbsent(r.key().endpointKey(), k -> new EndpointAggregate()).add(r);
         }
         Map<EndpointKey, EndpointAggregate> result = Collections.unmodifiableMap(byEndpoint);
@@ -95,6 +104,16 @@ public class ClosedRollupCache {
             }
         }
         return result;
+    }
+
+    /** Every bucket of the earlier merge is still wanted at the same close counter (none reopened or re-closed). */
+    private static boolean extendable(Map<Long, Long> earlier, Map<Long, Long> wanted) {
+        for (Map.Entry<Long, Long> e : earlier.entrySet()) {
+            if (!e.getValue().equals(wanted.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Bucket start to close counter (-1: none) of every start in the window that Redis does not hold open. */
