@@ -14,11 +14,17 @@ public final class Histogram {
     private long count;
     private long sumMicros;
     private double maxMs;
+    // The bins outside [lo, hi] are zero: merges and percentiles walk only the occupied range (a few hundred of the
+    // ~1,270 bins for latencies between 1 ms and 10 s), which a 24 h query over 200 endpoints does a thousand times.
+    private int lo = Integer.MAX_VALUE;
+    private int hi = -1;
 
     public void addBin(int index, long n) {
         int i = Math.max(0, Math.min(bins.length - 1, index - LatencyBins.MIN_INDEX));
         bins[i] += n;
         binned += n;
+        lo = Math.min(lo, i);
+        hi = Math.max(hi, i);
     }
 
     public void addTotals(long count, double sumMs, double maxMs) {
@@ -28,9 +34,11 @@ public final class Histogram {
     }
 
     public void merge(Histogram other) {
-        for (int i = 0; i < bins.length; i++) {
+        for (int i = other.lo; i <= other.hi; i++) {
             bins[i] += other.bins[i];
         }
+        lo = Math.min(lo, other.lo);
+        hi = Math.max(hi, other.hi);
         binned += other.binned;
         count += other.count;
         sumMicros += other.sumMicros;
@@ -59,7 +67,7 @@ public final class Histogram {
         }
         long rank = Math.max(1, (long) Math.ceil(q * binned));
         long seen = 0;
-        for (int i = 0; i < bins.length; i++) {
+        for (int i = lo; i <= hi; i++) {
             seen += bins[i];
             if (seen >= rank) {
                 return Math.min(LatencyBins.value(i + LatencyBins.MIN_INDEX), maxMs);
