@@ -59,6 +59,9 @@ class HistogramTest {
             assertThat(a.percentile(q)).isEqualTo(whole.percentile(q));
         }
         assertThat(a.count()).isEqualTo(whole.count());
+        // Sums are whole microseconds: the same bits whatever the grouping (a cached merge plus the rest, or one by one).
+        assertThat(a.sumMs()).isEqualTo(whole.sumMs());
+        assertThat(a.maxMs()).isEqualTo(whole.maxMs());
     }
 
     @Test

@@ -163,7 +163,7 @@ class RollupHistoryTest {
         Reports.Filter all = new Reports.Filter(Optional.of("m5-svc"), Optional.empty(), Optional.empty());
 
         List<EndpointStats> fast = reports.table(w, all);
-        assertThat(fast).hasSize(2).isEqualTo(fullMerge(w)).isEqualTo(reports.table(w, all)); // miss, then hit
+        assertThat(fast).hasSize(2).isEqualTo(fullMerge(w, "m5-svc")).isEqualTo(reports.table(w, all)); // miss, then hit
         assertThat(fast.stream().mapToLong(EndpointStats::count).sum()).isEqualTo(241);
 
         // A late sample re-closes an hour: its counter changes, the cached merge is not used any more.
@@ -171,13 +171,107 @@ class RollupHistoryTest {
                 Instant.ofEpochSecond(hour - 2 * 3600 + 5))), 202);
         await().atMost(Duration.ofSeconds(30)).until(() -> reports.table(w, all).stream()
                 .mapToLong(EndpointStats::count).sum() == 242);
-        assertThat(reports.table(w, all)).isEqualTo(fullMerge(w));
+        assertThat(reports.table(w, all)).isEqualTo(fullMerge(w, "m5-svc"));
+    }
+
+    @Test
+    void anOpenHourIsReadAsItsClosedMinutesPlusItsOpenOnesWithTheSameAnswerAsItsHourHashes() {
+        long hour = awaitMidHour();
+        long now = Instant.now().getEpochSecond();
+        // Both sides of the hour boundary (the previous hour's last second, this hour's first), minutes of this hour
+        // that are closed by now, and the minute still open.
+        List<Map<String, Object>> batch = new ArrayList<>();
+        batch.add(MetricsApiTest.sample("m6-svc", "/a", "GET", 200, 4.321, Instant.ofEpochSecond(hour - 1)));
+        batch.add(MetricsApiTest.sample("m6-svc", "/a", "GET", 503, 1.001, Instant.ofEpochSecond(hour)));
+        for (int i = 0; i < 90; i++) {
+            batch.add(MetricsApiTest.sample("m6-svc", i % 2 == 0 ? "/a" : "/b", "GET", new int[] { 200, 404, 503 }[i % 3],
+                    0.37 * i + 1 / 7.0, Instant.ofEpochSecond(hour + (now - hour) * i / 90)));
+        }
+        batch.add(MetricsApiTest.sample("m6-svc", "/b", "GET", 200, 2.5, Instant.ofEpochSecond(now)));
+        MetricsApiTest.post(batch, 202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> closed(Resolution.HOUR, hour - 1)
+                && closed(Resolution.MINUTE, hour) && closed(Resolution.MINUTE, now - 70));
+        Window w = Window.parse(null, iso(hour - 3 * 3600), iso(hour + 3600), System.currentTimeMillis(),
+                res -> Duration.ofDays(365));
+        Reports.Filter all = new Reports.Filter(Optional.of("m6-svc"), Optional.empty(), Optional.empty());
+
+        List<EndpointStats> expected = fullMerge(w, "m6-svc"); // this hour read as its 1 h hashes
+        assertThat(expected.stream().mapToLong(EndpointStats::count).sum()).isEqualTo(93);
+        assertThat(reports.table(w, all)).isEqualTo(expected).isEqualTo(reports.table(w, all)); // miss, then hit
+        // Without this hour's 1 h hashes the answer is the same: it comes from the minutes.
+        for (String endpoint : List.of("/a", "/b")) {
+            for (String status : List.of("2xx", "4xx", "5xx")) {
+                redis.key().del(RedisKeys.bucket(new SeriesKey("m6-svc", endpoint, "GET", status).id(), Resolution.HOUR,
+                        hour));
+            }
+        }
+        assertThat(reports.table(w, all)).isEqualTo(expected);
+    }
+
+    @Test
+    void aMinuteClosingWhileQueriesRunIsNeitherMissedNorCountedTwice() throws Exception {
+        long hour = awaitMidHour();
+        long minute = (Instant.now().getEpochSecond() - 65) / 60 * 60;
+        assertThat(minute).isGreaterThanOrEqualTo(hour);
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            batch.add(MetricsApiTest.sample("m7-svc", "/c", "GET", new int[] { 200, 404, 503 }[i % 3], 1.3 * i + 0.001,
+                    Instant.ofEpochSecond(minute + i)));
+        }
+        MetricsApiTest.post(batch, 202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> closed(Resolution.MINUTE, minute));
+        long version = version(Resolution.MINUTE, minute);
+        Window w = Window.parse(null, iso(hour - 3600), iso(hour + 3600), System.currentTimeMillis(),
+                res -> Duration.ofDays(365));
+        Reports.Filter all = new Reports.Filter(Optional.of("m7-svc"), Optional.empty(), Optional.empty());
+        List<EndpointStats> before = fullMerge(w, "m7-svc");
+
+        // Queries run all along while a late sample reopens the closed minute and it is closed again.
+        record Answer(long startedNs, List<EndpointStats> rows) {
+        }
+        List<Answer> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread queriesThread = new Thread(() -> {
+            while (!stop.get()) {
+                answers.add(new Answer(System.nanoTime(), reports.table(w, all)));
+            }
+        });
+        queriesThread.start();
+        long postStarted = System.nanoTime();
+        MetricsApiTest.post(List.of(MetricsApiTest.sample("m7-svc", "/c", "GET", 200, 7.77,
+                Instant.ofEpochSecond(minute + 30))), 202);
+        long postAnswered = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).until(() -> version(Resolution.MINUTE, minute) > version);
+        long closedAgain = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).until(() -> answers.stream().filter(a -> a.startedNs() > closedAgain).count() >= 3);
+        stop.set(true);
+        queriesThread.join();
+
+        List<EndpointStats> after = fullMerge(w, "m7-svc");
+        assertThat(after.get(0).count()).isEqualTo(before.get(0).count() + 1);
+        assertThat(answers.stream().filter(a -> a.startedNs() > postAnswered)).isNotEmpty()
+                .allSatisfy(a -> assertThat(a.rows()).isEqualTo(after));
+        assertThat(answers.stream().filter(a -> a.startedNs() < postStarted))
+                .allSatisfy(a -> assertThat(a.rows()).isEqualTo(before));
+        assertThat(answers).allSatisfy(a -> assertThat(a.rows()).isIn(before, after));
+    }
+
+    /** The current hour once it is at least 75 s old and 60 s from its end (so a closed minute of it exists). */
+    private static long awaitMidHour() {
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Instant.now().getEpochSecond() % 3600 >= 75 && Instant.now().getEpochSecond() % 3600 < 3540);
+        return Instant.now().getEpochSecond() / 3600 * 3600;
+    }
+
+    private long version(Resolution res, long start) {
+        String v = redis.hash(String.class).hget(RedisKeys.closedVersions(res), Long.toString(start));
+        return v == null ? 0 : Long.parseLong(v);
     }
 
     /** The answer as merging every rollup of the window one by one (what the table did before the cached merges). */
-    private List<EndpointStats> fullMerge(Window w) {
+    private List<EndpointStats> fullMerge(Window w, String service) {
         Map<EndpointKey, EndpointAggregate> rows = new TreeMap<>(Comparator.comparing(EndpointKey::endpoint));
-        for (Rollup r : queries.rollups(w, Optional.of("m5-svc"))) {
+        for (Rollup r : queries.rollups(w, Optional.of(service))) {
             rows.computeIfAbsent(r.key().endpointKey(), k -> new EndpointAggregate()).add(r);
         }
         List<EndpointStats> out = new ArrayList<>();

@@ -110,7 +110,7 @@ public class BucketCloser {
             int n = 0;
             for (String start : RedisHashes.toMap(redis.sendAndAwait(
                     Request.cmd(Command.HGETALL).arg(RedisKeys.closedVersions(res)))).keySet()) {
-                if (Long.parseLong(start) < oldest) {
+                if (!start.equals(RedisKeys.CLOSED_EPOCH) && Long.parseLong(start) < oldest) {
                     hdel.arg(start);
                     n++;
                 }
@@ -139,6 +139,8 @@ public class BucketCloser {
             release.add(Request.cmd(Command.EXPIRE).arg(RedisKeys.bucket(r.key().id(), res, start)).arg(closedTtl));
         }
         release.add(Request.cmd(Command.EXPIRE).arg(RedisKeys.bucketSeries(res, start)).arg(closedTtl));
+        release.add(Request.cmd(Command.HSETNX).arg(RedisKeys.closedVersions(res)).arg(RedisKeys.CLOSED_EPOCH)
+                .arg(UUID.randomUUID().toString()));
         release.add(Request.cmd(Command.HINCRBY).arg(RedisKeys.closedVersions(res)).arg(start).arg(1));
         release.add(Request.cmd(Command.ZREM).arg(RedisKeys.closing(res)).arg(start));
         Pipelines.run(redis, release);

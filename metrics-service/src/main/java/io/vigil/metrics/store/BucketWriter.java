@@ -42,6 +42,9 @@ import io.vigil.metrics.domain.SeriesKey;
 @ApplicationScoped
 public class BucketWriter {
 
+    /** Buckets a closer may claim within this many seconds of a flush are marked open again after its merge. */
+    static final long LATE_MARGIN_SECONDS = 5;
+
     private final Redis redis;
     private final CardinalityCap cap;
     private final PrometheusExport prometheus;
@@ -91,6 +94,8 @@ public class BucketWriter {
         // One SADD per bucket index with all its series, then its TTL and its entry in the open set.
         Map<String, Set<String>> indexes = new LinkedHashMap<>();
         Map<String, Request> opened = new LinkedHashMap<>();
+        Map<String, Request> reopened = new LinkedHashMap<>();
+        long claimableBy = System.currentTimeMillis() / 1000 + LATE_MARGIN_SECONDS - config.lateGrace().toSeconds();
         for (SeriesAccumulator acc : units.values()) {
             services.add(acc.key().service());
             for (Resolution res : Resolution.ALL) {
@@ -99,6 +104,10 @@ public class BucketWriter {
                 indexes.computeIfAbsent(index, k -> new HashSet<>()).add(acc.key().id());
                 opened.computeIfAbsent(index, k -> Request.cmd(Command.ZADD).arg(RedisKeys.open(res)).arg(start)
                         .arg(start));
+                if (start + res.seconds() <= claimableBy) {
+                    reopened.computeIfAbsent(index, k -> Request.cmd(Command.ZADD).arg(RedisKeys.open(res)).arg(start)
+                            .arg(start));
+                }
                 ttls.put(index, openTtlSeconds(res));
             }
         }
@@ -159,6 +168,9 @@ public class BucketWriter {
         prometheus.add(applied);
 
         List<Request> after = new ArrayList<>();
+        // A late sample's bucket may be claimed by a closer between the index step and the merge, which then closes
+        // it without this merge: marking it open again after the merge has it closed again with the merged totals.
+        after.addAll(reopened.values());
         for (String service : services) {
             after.add(Request.cmd(Command.SADD).arg(RedisKeys.SERVICES).arg(service));
         }

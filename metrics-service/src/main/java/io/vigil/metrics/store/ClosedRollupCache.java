@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,7 +27,9 @@ import io.vigil.metrics.domain.SeriesKey.EndpointKey;
  * open is looked up there, whatever Redis says. Redis only helps to cache: a bucket whose close counter
  * ({@code vigil:m:{res}:closed}, one HMGET per query) changes (closed again after a late sample) is re-read, so every
  * replica answers from the same data; a bucket without a counter (never closed, or the hash was evicted, flushed or
- * lost) is read from MongoDB too and cached under version -1 until a close creates its counter.
+ * lost) is read from MongoDB too and cached as unknown until a close creates its counter. A counter is taken with the
+ * hash's epoch ({@link RedisKeys#CLOSED_EPOCH}): after the hash is lost, a bucket closed once more counts 1 again, and
+ * only the new epoch tells that 1 from the 1 cached before the loss.
  */
 @ApplicationScoped
 public class ClosedRollupCache {
@@ -36,15 +37,15 @@ public class ClosedRollupCache {
     /** Upper bound of cached rollups (about 300 bytes each plus bins). */
     static final int MAX_ROLLUPS = 300_000;
 
-    private static final long UNKNOWN = -1;
+    private static final String UNKNOWN = "none";
 
     /** Upper bound of endpoint aggregates in cached window merges (about 10 KB each: dense bins). */
     static final int MAX_MERGED_ENDPOINTS = 2_000;
 
-    private record Entry(long version, List<Rollup> rollups) {
+    private record Entry(String version, List<Rollup> rollups) {
     }
 
-    private record Merge(Map<Long, Long> versions, Map<EndpointKey, EndpointAggregate> byEndpoint) {
+    private record Merge(Map<Long, String> versions, Map<EndpointKey, EndpointAggregate> byEndpoint) {
     }
 
     private final Redis redis;
@@ -67,21 +68,31 @@ public class ClosedRollupCache {
     /**
      * The same rollups as {@link #closed} merged per endpoint, from a cache of whole-window merges kept while every
      * bucket's close counter is unchanged: a repeated 24 h query merges the closed hours once, not on every call
-     * (15,000 rollups for 200 endpoints). The merge adds the rollups in {@link #closed}'s order, so an answer built on
-     * it is identical to merging that list. The maps returned are shared: copy an aggregate before adding to it.
+     * (15,000 rollups for 200 endpoints). When buckets have closed since (the earlier merge's buckets are all still
+     * closed with the same counters), only the newly closed ones are added to a copy of it: as buckets of an hour
+     * close minute by minute, each close costs one bucket's rollups, not the hour's. Sums are integers
+     * ({@link io.vigil.metrics.domain.Histogram}), so an answer built on either is identical to merging {@link #closed}'s
+     * list one by one. The maps returned are shared: copy an aggregate before adding to it.
      */
     public Map<EndpointKey, EndpointAggregate> closedByEndpoint(Resolution res, long from, long to, Set<Long> skip,
             Optional<String> service) {
-        Map<Long, Long> wanted = wanted(res, from, to, skip);
-        String key = res.label() + ":" + from + ":" + to + ":" + service.orElse("") + ":" + new TreeSet<>(skip);
+        Map<Long, String> wanted = wanted(res, from, to, skip);
+        String key = res.label() + ":" + from + ":" + to + ":" + service.orElse("");
+        Merge m;
         synchronized (merged) {
-            Merge m = merged.get(key);
-            if (m != null && m.versions().equals(wanted)) {
-                return m.byEndpoint();
-            }
+            m = merged.get(key);
+        }
+        if (m != null && m.versions().equals(wanted)) {
+            return m.byEndpoint();
         }
         Map<EndpointKey, EndpointAggregate> byEndpoint = new HashMap<>();
-        for (Rollup r : closed(res, wanted, service)) {
+        Map<Long, String> added = wanted;
+        if (m != null && extendable(m.versions(), wanted)) {
+            m.byEndpoint().forEach((k, agg) -> byEndpoint.put(k, agg.copy()));
+            added = new HashMap<>(wanted);
+            added.keySet().removeAll(m.versions().keySet());
+        }
+        for (Rollup r : closed(res, added, service)) {
             byEndpoint.computeIfAbsent(r.key().endpointKey(), k -> new EndpointAggregate()).add(r);
         }
         Map<EndpointKey, EndpointAggregate> result = Collections.unmodifiableMap(byEndpoint);
@@ -97,31 +108,45 @@ public class ClosedRollupCache {
         return result;
     }
 
-    /** Bucket start to close counter (-1: none) of every start in the window that Redis does not hold open. */
-    private Map<Long, Long> wanted(Resolution res, long from, long to, Set<Long> skip) {
+    /** Every bucket of the earlier merge is still wanted at the same close counter (none reopened or re-closed). */
+    private static boolean extendable(Map<Long, String> earlier, Map<Long, String> wanted) {
+        for (Map.Entry<Long, String> e : earlier.entrySet()) {
+            if (!e.getValue().equals(wanted.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Bucket start to close version (the hash's epoch and the start's counter; {@link #UNKNOWN}: no counter) of every
+     * start in the window that Redis does not hold open.
+     */
+    private Map<Long, String> wanted(Resolution res, long from, long to, Set<Long> skip) {
         List<Long> starts = new ArrayList<>();
         for (long s = from; s < to; s += res.seconds()) {
             starts.add(s);
         }
-        Map<Long, Long> wanted = new HashMap<>();
+        Map<Long, String> wanted = new HashMap<>();
         if (starts.isEmpty()) {
             return wanted;
         }
-        Request hmget = Request.cmd(Command.HMGET).arg(RedisKeys.closedVersions(res));
+        Request hmget = Request.cmd(Command.HMGET).arg(RedisKeys.closedVersions(res)).arg(RedisKeys.CLOSED_EPOCH);
         starts.forEach(hmget::arg);
         Response versions = redis.sendAndAwait(hmget);
+        String epoch = versions.get(0) == null ? "" : versions.get(0).toString();
         for (int i = 0; i < starts.size(); i++) {
-            Response v = versions.get(i);
+            Response v = versions.get(i + 1);
             if (!skip.contains(starts.get(i))) {
-                // No counter (never closed, or the hash was lost): still read from MongoDB, cached as version -1,
+                // No counter (never closed, or the hash was lost): still read from MongoDB, cached as UNKNOWN,
                 // which any later close replaces (its HINCRBY makes the counter 1 or more).
-                wanted.put(starts.get(i), v == null ? UNKNOWN : v.toLong());
+                wanted.put(starts.get(i), v == null ? UNKNOWN : epoch + ":" + v);
             }
         }
         return wanted;
     }
 
-    private List<Rollup> closed(Resolution res, Map<Long, Long> wanted, Optional<String> service) {
+    private List<Rollup> closed(Resolution res, Map<Long, String> wanted, Optional<String> service) {
         List<Rollup> out = new ArrayList<>();
         if (wanted.isEmpty()) {
             return out;
@@ -138,12 +163,12 @@ public class ClosedRollupCache {
         return out;
     }
 
-    private synchronized Map<Long, List<Rollup>> load(Resolution res, Map<Long, Long> wanted) {
+    private synchronized Map<Long, List<Rollup>> load(Resolution res, Map<Long, String> wanted) {
         Map<Long, List<Rollup>> out = new HashMap<>();
         List<Long> missing = new ArrayList<>();
         wanted.forEach((start, version) -> {
             Entry e = entries.get(key(res, start));
-            if (e != null && e.version() == version) {
+            if (e != null && e.version().equals(version)) {
                 out.put(start, e.rollups());
             } else {
                 missing.add(start);

@@ -39,10 +39,20 @@ public final class RedisKeys {
         return "vigil:m:{" + res.label() + "}:closing";
     }
 
-    /** HASH bucket start → how often it was closed; lets replicas validate their cache of closed rollups. */
+    /**
+     * HASH bucket start → how often it was closed, plus field {@link #CLOSED_EPOCH}; lets replicas validate their cache
+     * of closed rollups.
+     */
     public static String closedVersions(Resolution res) {
         return "vigil:m:{" + res.label() + "}:closed";
     }
+
+    /**
+     * Field of {@link #closedVersions} set once when the hash is created (HSETNX, a random id): if the hash is lost
+     * and recreated, its counters restart at 1, and the new epoch keeps a replica from taking a cached "closed once"
+     * from before the loss for the new "closed once".
+     */
+    public static final String CLOSED_EPOCH = "epoch";
 
     /** ZSET of admitted services (cardinality cap; score = last seen, epoch ms). */
     public static final String CAP_SERVICES = "vigil:m:{cap}:services";
