@@ -17,20 +17,11 @@ BARE=$ROOT/bench/startup/bare-app
 RUNS=${RUNS:-3}
 MODES=${MODES:-off on}
 APPS=${APPS:-bare metrics-service health-service alert-service queue-service cache-service}
-JAVA=${JAVA:-java}
-FLAGS=${VIGIL_JAVA_OPTS:-$(sed -n 's/^JAVA_OPTS=\${VIGIL_JAVA_OPTS:-\(.*\)}$/\1/p' "$ROOT/vigil")}
+# shellcheck source=bench/startup/lib.sh
+. "$ROOT/bench/startup/lib.sh"
 WORK=$(mktemp -d)
-PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
-
-dir_of() {
-  case $1 in
-    bare) echo "$BARE/target/quarkus-app" ;;
-    *@before) echo "$BEFORE/${1%@before}/quarkus-app" ;;
-    *) echo "$ROOT/$1/target/quarkus-app" ;;
-  esac
-}
 
 if [ ! -f "$BARE/target/quarkus-app/quarkus-run.jar" ]; then
   echo "building the bare app (offline)..." >&2
@@ -54,38 +45,17 @@ if [[ " $MODES " == *" on "* ]]; then
   done
 fi
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); port_busy "$p" || { echo "$p"; return; }; done; }
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$WORK/redis.log" 2>&1 &
-PIDS+=($!)
-until port_busy "$REDIS_PORT"; do sleep 0.05; done
+start_redis "$WORK/redis.log"
 
 measure() { # app mode -> "ready_ms rss_mb"
-  local app=$1 mode=$2 d port t0 pid ms rss cds=
-  d=$(dir_of "$app") port=$(free_port)
-  [ "$mode" = on ] && cds=-XX:SharedArchiveFile=app-cds.jsa
-  mkdir -p "$WORK/data-$app"
-  t0=$(date +%s%N)
-  # shellcheck disable=SC2086
-  (cd "$d" && exec env QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_HTTP_PORT="$port" \
-    VIGIL_DATA_DIR="$WORK/data-$app" VIGIL_ALERT_DELIVERY_QUEUE_URL=http://127.0.0.1:8084 \
-    VIGIL_AUTH_READER_KEYS=reader-bench VIGIL_AUTH_WRITER_KEYS=writer-bench VIGIL_AUTH_ADMIN_KEYS=admin-bench \
-    VIGIL_ALERT_DELIVERY_QUEUE_API_KEY=writer-bench \
-    "$JAVA" $FLAGS $cds -jar quarkus-run.jar) >"$WORK/$app.log" 2>&1 &
-  pid=$!
-  PIDS+=("$pid")
-  until [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready")" = 200 ]; do
-    kill -0 "$pid" 2>/dev/null || { echo "$app died: $(tail -5 "$WORK/$app.log")" >&2; exit 1; }
-    sleep 0.01
-  done
-  ms=$((($(date +%s%N) - t0) / 1000000))
-  rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "$ms $rss"
+  local cds=()
+  [ "$2" = on ] && cds=(-XX:SharedArchiveFile=app-cds.jsa)
+  start_ready "$1" "$WORK" "${cds[@]}"
+  kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
+  echo "$READY_MS $RSS_MB"
 }
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+median() { tr ' ' '\n' | { grep -v '^$' || true; } | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 printf 'JVM: %s\nflags: %s\nruns: %s (medians), cores: %s, load: %s\n\n' "$("$JAVA" -version 2>&1 | head -1)" "$FLAGS" \
   "$RUNS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"

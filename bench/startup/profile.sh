@@ -9,26 +9,13 @@
 #        bench/startup.sh); OUT=dir keeps the .jfr and class logs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-JAVA=${JAVA:-java}
-FLAGS=${VIGIL_JAVA_OPTS:-$(sed -n 's/^JAVA_OPTS=\${VIGIL_JAVA_OPTS:-\(.*\)}$/\1/p' "$ROOT/vigil")}
+# shellcheck source=bench/startup/lib.sh
+. "$ROOT/bench/startup/lib.sh"
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
-PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-dir_of() {
-  case $1 in
-    bare) echo "$ROOT/bench/startup/bare-app/target/quarkus-app" ;;
-    *@before) echo "$BEFORE/${1%@before}/quarkus-app" ;; # a copy of an older build, as for bench/startup.sh
-    *) echo "$ROOT/$1/target/quarkus-app" ;;
-  esac
-}
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); port_busy "$p" || { echo "$p"; return; }; done; }
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$OUT/redis.log" 2>&1 &
-PIDS+=($!)
-until port_busy "$REDIS_PORT"; do sleep 0.05; done
+start_redis "$OUT/redis.log"
 
 # Start-up items: a frame that marks each (matched against "class.method" of every frame of a sample).
 ITEMS=(
@@ -54,24 +41,9 @@ ITEMS=(
 )
 
 for app in "$@"; do
-  d=$(dir_of "$app") port=$(free_port)
-  rm -rf "$OUT/data-$app"; mkdir -p "$OUT/data-$app"
-  t0=$(date +%s%N)
-  # shellcheck disable=SC2086
-  (cd "$d" && exec env QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_HTTP_PORT="$port" \
-    VIGIL_DATA_DIR="$OUT/data-$app" VIGIL_ALERT_DELIVERY_QUEUE_URL=http://127.0.0.1:8084 \
-    VIGIL_AUTH_READER_KEYS=reader-bench VIGIL_AUTH_WRITER_KEYS=writer-bench VIGIL_AUTH_ADMIN_KEYS=admin-bench \
-    VIGIL_ALERT_DELIVERY_QUEUE_API_KEY=writer-bench \
-    "$JAVA" $FLAGS -Dquarkus.debug.print-startup-times=true "-XX:StartFlightRecording=filename=$OUT/$app.jfr,settings=profile" \
-    "-Xlog:class+load=info:file=$OUT/$app.classes:uptime" -jar quarkus-run.jar) >"$OUT/$app.log" 2>&1 &
-  pid=$!
-  PIDS+=("$pid")
-  until [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready")" = 200 ]; do
-    kill -0 "$pid" 2>/dev/null || { echo "$app died: $(tail -5 "$OUT/$app.log")" >&2; exit 1; }
-    sleep 0.01
-  done
-  ms=$((($(date +%s%N) - t0) / 1000000))
-  rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+  start_ready "$app" "$OUT" -Dquarkus.debug.print-startup-times=true \
+    "-XX:StartFlightRecording=filename=$OUT/$app.jfr,settings=profile" "-Xlog:class+load=info:file=$OUT/$app.classes:uptime"
+  pid=$APP_PID ms=$READY_MS rss=$RSS_MB
   classes=$(grep -c 'source:' "$OUT/$app.classes" || true)
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "== $app: ready ${ms} ms, RSS ${rss} MB, ${classes} classes loaded by ready ($(grep -o 'started in [0-9.]*s' "$OUT/$app.log" | head -1))"
