@@ -119,7 +119,7 @@ class TwoReplicasIT {
             while (writing.get()) {
                 kills.addAndGet(killConnections("replica-b"));
                 try {
-                    Thread.sleep(20);
+                    Thread.sleep(20); // the fault's pace while A writes, not a wait for a result
                 } catch (InterruptedException e) {
                     return;
                 }
