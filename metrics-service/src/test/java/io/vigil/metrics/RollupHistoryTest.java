@@ -229,7 +229,8 @@ class RollupHistoryTest {
         // Queries run all along while a late sample reopens the closed minute and it is closed again.
         record Answer(long startedNs, List<EndpointStats> rows) {
         }
-        List<Answer> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Read while the queries thread appends: a weakly consistent queue, never a ConcurrentModificationException.
+        java.util.Queue<Answer> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread queriesThread = new Thread(() -> {
             while (!stop.get()) {
