@@ -23,6 +23,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vigil.common.event.Streams;
+import io.vigil.common.stream.ReadSettings;
+import io.vigil.common.stream.StreamConsumers;
+import io.vigil.common.stream.StreamGroupReader;
 import io.vigil.metrics.domain.Sample;
 import io.vigil.metrics.store.Aggregator;
 import io.vigil.metrics.store.RedisKeys;
@@ -43,6 +46,10 @@ class IngestFaultsTest {
     ObjectMapper mapper;
     @Inject
     Aggregator aggregator;
+    @Inject
+    SampleStreamReader sampleReader;
+    @Inject
+    StreamConsumers consumers;
 
     @Test
     void aSeriesRedisRefusesKeepsItsEntryPendingAndNothingIsCountedTwiceAfterRecovery() throws Exception {
@@ -110,6 +117,38 @@ class IngestFaultsTest {
         assertThat(count("/a", "replay-svc")).as("the series merged before the kill is not merged again")
                 .isEqualTo(10);
         assertThat(redis.hash(String.class).hget(RedisKeys.JOURNAL, token)).as("the flush is finished").isNull();
+    }
+
+    @Test
+    void aReclaimedEntryAcknowledgedBeforeItsJournalLookupIsNotRecordedAgain() throws Exception {
+        // The race RestartIT once lost to (5,500 samples counted of 5,000): a member reclaims an entry of a dead
+        // replica's flush while that flush is being replayed (by itself for an earlier page of the claim, or by
+        // another replica); the replay acknowledges the entry and forgets the journal before the member looks it up,
+        // so it finds the entry in no journal. Here the entry is recorded and acknowledged first, and a member of a
+        // group of its own, where the entry is acknowledged too, stands for that member.
+        List<Map<String, Object>> samples = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            samples.add(MetricsApiTest.sample("race-svc", "/a", "GET", 200, 10 + i, Instant.now()));
+        }
+        String id = redis.stream(String.class).xadd(Streams.INGEST_SAMPLES,
+                Map.of("samples", mapper.writeValueAsString(samples)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(id) == 0 && count("/a", "race-svc") == 10);
+        StreamGroupReader member = consumers.startBatches(Streams.INGEST_SAMPLES, "race-probe", "member", "$",
+                new ReadSettings(10, Duration.ofMillis(100), Duration.ofHours(1), Duration.ofHours(1)),
+                (r, batch, reclaimed) -> r.ack(batch.stream().map(StreamMessage::id).toArray(String[]::new)));
+        try {
+            StreamMessage<String, String, String> entry = redis.stream(String.class)
+                    .xrange(Streams.INGEST_SAMPLES, new StreamRange(id, id), 1).get(0);
+            sampleReader.handle(member, List.of(entry), true);
+
+            // A later sample is flushed no earlier than anything handle() recorded.
+            redis.stream(String.class).xadd(Streams.INGEST_SAMPLES, Map.of("samples",
+                    mapper.writeValueAsString(List.of(MetricsApiTest.sample("race-svc", "/b", "GET", 200, 1, Instant.now())))));
+            await().atMost(Duration.ofSeconds(20)).until(() -> count("/b", "race-svc") == 1);
+            assertThat(count("/a", "race-svc")).as("the acknowledged entry is not recorded again").isEqualTo(10);
+        } finally {
+            member.close();
+        }
     }
 
     @Test

@@ -100,9 +100,17 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
         List<Sample> samples = new ArrayList<>(batch.size() * 8);
         List<String> ids = new ArrayList<>(batch.size());
         for (StreamMessage<String, String, String> message : batch) {
-            if (reclaimed && reader.deliveries(message.id()) > maxDeliveries) {
-                reader.deadLetter(message, "delivered more than " + maxDeliveries + " times");
-                continue;
+            if (reclaimed) {
+                long deliveries = reader.deliveries(message.id());
+                if (deliveries == 0) {
+                    // Acknowledged since it was claimed: the replay of its flush (here or by another replica)
+                    // finished between the claim and the journal lookup: its samples are in, recording them again counts them twice.
+                    continue;
+                }
+                if (deliveries > maxDeliveries) {
+                    reader.deadLetter(message, "delivered more than " + maxDeliveries + " times");
+                    continue;
+                }
             }
             ids.add(message.id());
             parse(reader, message, samples);
@@ -143,7 +151,8 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
             Log.infof("sample stream: replaying unfinished flush %s of %d entries", token, ids.size());
             track(ids, samples.size(), aggregator.replay(token, samples, ids));
         }
-        // An entry whose flush finished since it was reclaimed is acknowledged: nothing to record.
+        // Entries a journal holds went with their flush's replay. One found in no journal was never flushed, or its
+        // flush finished since the claim (a flush sends its XACK before it forgets its journal): handle() asks which.
         tokens.keySet().forEach(free::remove);
         return new ArrayList<>(free.values());
     }
