@@ -11,7 +11,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.CompletionException;
+
 import io.vigil.common.redis.LuaScript;
+import io.vigil.queue.client.Job;
+import io.vigil.queue.client.QueueClient;
+import io.vigil.queue.client.QueueClientException;
 import io.vigil.queue.store.DirectContract;
 import io.vigil.testing.RedisServer;
 import io.vigil.testing.Resp;
@@ -58,6 +63,36 @@ class DirectEnqueueScriptTest {
         assertThat(redis.call("HGET", "vigil:q:{raw}:job:" + id, "pri")).isEqualTo("10");
         assertThat(redis.call("HGET", "vigil:q:{raw}:job:" + id, "max")).isEqualTo("3");
         assertThat(redis.call("HGET", "vigil:q:{raw}:stats", "directPending")).isEqualTo("1");
+    }
+
+    @Test
+    void theClientReconnectsAfterRedisRestartsAndReloadsTheScript() {
+        // A server of its own, persistent as a production Redis: restarted, it keeps its data but not its scripts.
+        try (RedisServer own = new RedisServer(true).start()) {
+            LuaScript script = LuaScript.load("lua/direct-enqueue.lua");
+            try (Resp admin = new Resp(own.port())) {
+                admin.call("HSET", DirectContract.KEY, "sha", script.sha(), "script", script.source());
+                admin.call("HSET", "vigil:q:{restart}:meta", "maxAttempts", "3", "completedRetentionMs", "60000");
+            }
+            try (QueueClient client = QueueClient.connect(own.url())) {
+                String first = client.enqueue("restart", Job.of("{\"n\":1}")).join().id();
+
+                own.kill();
+                // The connection is gone: the call fails (the job may or may not be written, the caller decides).
+                assertThatThrownBy(() -> client.enqueue("restart", Job.of("{\"n\":2}")).join())
+                        .isInstanceOf(CompletionException.class).cause().isInstanceOf(QueueClientException.class);
+
+                own.start();
+                // The next call connects again; the restarted Redis has no script cache, so NOSCRIPT, then EVAL.
+                String second = client.enqueue("restart", Job.of("{\"n\":3}")).join().id();
+                assertThat(second).isNotEqualTo(first);
+                try (Resp admin = new Resp(own.port())) {
+                    assertThat(admin.call("HGET", "vigil:q:{restart}:job:" + first, "payload")).isEqualTo("{\"n\":1}");
+                    assertThat(admin.call("HGET", "vigil:q:{restart}:job:" + second, "payload")).isEqualTo("{\"n\":3}");
+                    assertThat(admin.call("SCRIPT", "EXISTS", script.sha())).isEqualTo(List.of(1L));
+                }
+            }
+        }
     }
 
     private static Object eval(LuaScript script, String queue, String... args) {
