@@ -102,11 +102,10 @@ public class BucketWriter {
                 long start = res.bucketStart(acc.rawStart() * 1000);
                 String index = RedisKeys.bucketSeries(res, start);
                 indexes.computeIfAbsent(index, k -> new HashSet<>()).add(acc.key().id());
-                opened.computeIfAbsent(index, k -> Request.cmd(Command.ZADD).arg(RedisKeys.open(res)).arg(start)
-                        .arg(start));
+                Request open = opened.computeIfAbsent(index, k -> Request.cmd(Command.ZADD).arg(RedisKeys.open(res))
+                        .arg(start).arg(start));
                 if (start + res.seconds() <= claimableBy) {
-                    reopened.computeIfAbsent(index, k -> Request.cmd(Command.ZADD).arg(RedisKeys.open(res)).arg(start)
-                            .arg(start));
+                    reopened.putIfAbsent(index, open); // the same ZADD, sent again after the merge
                 }
                 ttls.put(index, openTtlSeconds(res));
             }
