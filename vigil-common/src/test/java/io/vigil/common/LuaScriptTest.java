@@ -14,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Response;
 import io.vigil.common.redis.LuaScript;
+import io.vigil.common.redis.PipelinedConnections;
 import io.vigil.testing.RedisServerResource;
 
 /**
@@ -28,6 +29,8 @@ class LuaScriptTest {
 
     @Inject
     ReactiveRedisDataSource redis;
+    @Inject
+    io.vertx.core.Vertx vertx;
 
     @Test
     void binaryArgumentsAndRepliesRoundTripUnchanged() {
@@ -49,13 +52,24 @@ class LuaScriptTest {
     @Test
     void theBareVertxCallFallsBackToEvalAfterTheScriptCacheIsFlushed() throws Exception {
         String key = "vigil:test:lua:" + UUID.randomUUID();
-        io.vertx.redis.client.Redis client = redis.getRedis().getDelegate();
+        PipelinedConnections connections = new PipelinedConnections(redis.getRedis().getDelegate());
+        io.vertx.core.Context eventLoop = vertx.getOrCreateContext();
         for (int call = 0; call < 3; call++) {
             if (call == 2) {
                 redis.execute("SCRIPT", "FLUSH").await().indefinitely(); // as after a Redis restart
             }
-            io.vertx.redis.client.Response r = STORE_AND_ECHO.send(client, List.of(key), List.of("v" + call, "7"))
-                    .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            String value = "v" + call;
+            java.util.concurrent.CompletableFuture<io.vertx.redis.client.Response> reply = new java.util.concurrent.CompletableFuture<>();
+            // on an event loop, as the request paths call it (their own pipelined connection)
+            eventLoop.runOnContext(v -> STORE_AND_ECHO.send(connections, List.of(key), List.of(value, "7"))
+                    .onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            reply.complete(ar.result());
+                        } else {
+                            reply.completeExceptionally(ar.cause());
+                        }
+                    }));
+            io.vertx.redis.client.Response r = reply.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(r.get(0).toString()).as("call %d", call).isEqualTo("v" + call);
             assertThat(r.get(1).toLong()).isEqualTo(7L);
         }

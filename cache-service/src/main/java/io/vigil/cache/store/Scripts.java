@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -12,10 +13,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Response;
 import io.vigil.cache.config.CacheServiceConfig;
 import io.vigil.common.redis.LuaScript;
+import io.vigil.common.redis.PipelinedConnections;
 
 /**
  * The cache's atomic operations, one {@code .lua} resource each under {@code lua/} (contract in each header), run
@@ -42,13 +43,14 @@ public class Scripts {
     private final Duration timeout;
     private final Map<Script, LuaScript> scripts = new EnumMap<>(Script.class);
     private final Vertx vertx;
-    private final Redis core;
+    /** The hot paths' Redis: one pipelined connection per event loop (see PipelinedConnections). */
+    private final PipelinedConnections hot;
 
     public Scripts(ReactiveRedisDataSource redis, CacheServiceConfig config, Vertx vertx) {
         this.redis = redis;
         this.timeout = config.redisTimeout();
         this.vertx = vertx;
-        this.core = redis.getRedis().getDelegate();
+        this.hot = new PipelinedConnections(redis.getRedis().getDelegate());
         for (Script script : Script.values()) {
             LuaScript lua = LuaScript.load("lua/" + script.file + ".lua");
             scripts.put(script, lua);
@@ -57,15 +59,20 @@ public class Scripts {
 
     /**
      * The hot paths' call (an L2 read, a rate-limit decision): the same EVALSHA (EVAL on NOSCRIPT) and the same
-     * {@link RedisTimeout}, on the Vert.x client itself with a Vert.x timer, no Mutiny. Issue 19's profile: each
+     * {@link RedisTimeout}, on the Vert.x client itself with a Vert.x timer, no Mutiny, on the event loop's own
+     * pipelined connection (not a pooled connection taken and given back per command). Issue 19's profile: each
      * Mutiny operator of the Uni path captured and restored the thread context (context propagation is on the class
      * path), and the timeout scheduled a task on another thread per call. The future completes on the caller's
      * Vert.x context (the client's promise belongs to it).
      */
     public Future<io.vertx.redis.client.Response> call(Script script, List<String> keys, List<String> args) {
         Promise<io.vertx.redis.client.Response> done = Promise.promise();
-        long timer = vertx.setTimer(timeout.toMillis(), id -> done.tryFail(new RedisTimeout(timeout)));
-        scripts.get(script).send(core, keys, args)
+        long timer = vertx.setTimer(timeout.toMillis(), id -> {
+            if (done.tryFail(new RedisTimeout(timeout))) {
+                hot.discard();
+            }
+        });
+        scripts.get(script).send(hot, keys, args)
                 .onComplete(ar -> {
                     vertx.cancelTimer(timer);
                     if (ar.succeeded()) {
@@ -75,6 +82,11 @@ public class Scripts {
                     }
                 });
         return done.future();
+    }
+
+    @PreDestroy
+    void close() {
+        hot.close();
     }
 
     /** A script's text, for EVAL inside a pipeline (where a NOSCRIPT reply could not be retried alone). */

@@ -112,8 +112,8 @@ public final class LuaScript {
      * context when context propagation is on the class path), for a request path that counts microseconds. The
      * future completes on the caller's Vert.x context.
      */
-    public io.vertx.core.Future<io.vertx.redis.client.Response> send(io.vertx.redis.client.Redis redis,
-            List<String> keys, List<String> args) {
+    public io.vertx.core.Future<io.vertx.redis.client.Response> send(PipelinedConnections redis, List<String> keys,
+            List<String> args) {
         return redis.send(request(Command.EVALSHA, sha, keys, args).getDelegate())
                 .recover(t -> isNoScript(t) ? redis.send(request(Command.EVAL, source, keys, args).getDelegate())
                         : io.vertx.core.Future.failedFuture(t));
