@@ -142,8 +142,9 @@ class IngestFaultsTest {
             sampleReader.handle(member, List.of(entry), true);
 
             // A later sample is flushed no earlier than anything handle() recorded.
-            redis.stream(String.class).xadd(Streams.INGEST_SAMPLES, Map.of("samples",
-                    mapper.writeValueAsString(List.of(MetricsApiTest.sample("race-svc", "/b", "GET", 200, 1, Instant.now())))));
+            Map<String, Object> later = MetricsApiTest.sample("race-svc", "/b", "GET", 200, 1, Instant.now());
+            redis.stream(String.class).xadd(Streams.INGEST_SAMPLES,
+                    Map.of("samples", mapper.writeValueAsString(List.of(later))));
             await().atMost(Duration.ofSeconds(20)).until(() -> count("/b", "race-svc") == 1);
             assertThat(count("/a", "race-svc")).as("the acknowledged entry is not recorded again").isEqualTo(10);
         } finally {

@@ -59,7 +59,7 @@ class LuaScriptTest {
                 redis.execute("SCRIPT", "FLUSH").await().indefinitely(); // as after a Redis restart
             }
             String value = "v" + call;
-            java.util.concurrent.CompletableFuture<io.vertx.redis.client.Response> reply = new java.util.concurrent.CompletableFuture<>();
+            var reply = new java.util.concurrent.CompletableFuture<io.vertx.redis.client.Response>();
             // on an event loop, as the request paths call it (their own pipelined connection)
             eventLoop.runOnContext(v -> STORE_AND_ECHO.send(connections, List.of(key), List.of(value, "7"))
                     .onComplete(ar -> {

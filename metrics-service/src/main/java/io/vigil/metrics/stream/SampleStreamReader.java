@@ -104,7 +104,7 @@ public class SampleStreamReader implements StreamGroupReader.BatchHandler {
                 long deliveries = reader.deliveries(message.id());
                 if (deliveries == 0) {
                     // Acknowledged since it was claimed: the replay of its flush (here or by another replica)
-                    // finished between the claim and the journal lookup: its samples are in, recording them again counts them twice.
+                    // finished between the claim and the journal lookup. Its samples are in; again counts twice.
                     continue;
                 }
                 if (deliveries > maxDeliveries) {
