@@ -1,7 +1,9 @@
 package io.vigil.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -60,15 +62,10 @@ class PipelinedConnectionsTest {
 
             // Redis drops it (as after a restart or CLIENT KILL): the next command opens a new one and succeeds.
             redis.execute("CLIENT", "KILL", "ID", Long.toString(first)).await().indefinitely();
-            long again = -1;
-            for (int attempt = 0; attempt < 50 && again < 0; attempt++) {
-                try {
-                    again = onEventLoop(eventLoop, () -> connections.send(Request.cmd(Command.CLIENT).arg("ID")))
-                            .toLong();
-                } catch (Exception closedMeanwhile) {
-                    Thread.sleep(20); // sent on the killed connection before its close was seen: fails, not hangs
-                }
-            }
+            // A command sent on the killed connection before its close was seen fails (it does not hang).
+            long again = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                    .until(() -> onEventLoop(eventLoop, () -> connections.send(Request.cmd(Command.CLIENT).arg("ID")))
+                            .toLong(), id -> id > 0);
             assertThat(again).as("a new connection").isPositive().isNotEqualTo(first);
         } finally {
             connections.close();
