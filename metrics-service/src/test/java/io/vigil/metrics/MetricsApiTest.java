@@ -248,15 +248,8 @@ class MetricsApiTest {
         }
         post(batch, 202);
 
-        java.util.concurrent.atomic.AtomicReference<List<JsonNode>> found = new java.util.concurrent.atomic.AtomicReference<>();
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            found.set(redis.stream(String.class).xrange(Streams.METRICS_ROLLUP,
-                    io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")).stream()
-                    .map(StreamMessage::payload).filter(f -> f.get("payload").contains("rollup-svc"))
-                    .map(f -> read(f.get("payload"))).filter(p -> p.get("bucketSeconds").asLong() == 10).toList());
-            return found.get().size() == 2;
-        });
-        List<JsonNode> payloads = found.get();
+        List<JsonNode> payloads = await().atMost(Duration.ofSeconds(20))
+                .until(() -> rawRollups("rollup-svc"), found -> found.size() == 2);
         assertThat(payloads).hasSize(2);
         JsonNode ok = payloads.stream().filter(p -> p.get("statusClass").asText().equals("2xx")).findFirst().get();
         JsonNode failed = payloads.stream().filter(p -> p.get("statusClass").asText().equals("5xx")).findFirst().get();
@@ -271,6 +264,46 @@ class MetricsApiTest {
         given().header("Authorization", ApiKeys.READER).queryParam("service", "rollup-svc").queryParam("window", "15m")
                 .get("/api/v1/metrics/endpoints").then().statusCode(200).body("items[0].count", equalTo(100))
                 .body("items[0].errors5xx", equalTo(10));
+    }
+
+    @Test
+    void aBucketClosedAgainPublishesOnlyTheSeriesWhoseTotalsChanged() {
+        Instant past = Instant.now().minusSeconds(40);
+        long start = past.getEpochSecond() / 10 * 10;
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            batch.add(sample("reclose-svc", "/r", "GET", i <= 8 ? 200 : 503, i, past));
+        }
+        post(batch, 202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> rawRollups("reclose-svc"), found -> found.size() == 2);
+
+        // Put back into the open set without a change (what a flush's "open again" does when no closer came between):
+        // it is closed a second time, and publishes nothing.
+        redis.sortedSet(Long.class).zadd("vigil:m:{10s}:open", start, start);
+        await().atMost(Duration.ofSeconds(20)).until(() -> timesClosed(start) == 2);
+        assertThat(rawRollups("reclose-svc")).hasSize(2);
+
+        // A late sample changes one series: only that series gets a newer event.
+        post(List.of(sample("reclose-svc", "/r", "GET", 200, 50, past)), 202);
+        List<JsonNode> events = await().atMost(Duration.ofSeconds(20))
+                .until(() -> rawRollups("reclose-svc"), found -> found.size() == 3);
+        List<String> published = events.stream()
+                .map(e -> e.get("statusClass").asText() + " " + e.get("count").asLong()).toList();
+        assertThat(published.subList(0, 2)).containsExactlyInAnyOrder("2xx 8", "5xx 2");
+        assertThat(published.get(2)).isEqualTo("2xx 9");
+    }
+
+    private long timesClosed(long start) {
+        String n = redis.hash(String.class).hget("vigil:m:{10s}:closed", Long.toString(start));
+        return n == null ? 0 : Long.parseLong(n);
+    }
+
+    /** The 10 s rollup events of one service published so far, oldest first. */
+    private List<JsonNode> rawRollups(String service) {
+        return redis.stream(String.class).xrange(Streams.METRICS_ROLLUP,
+                io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")).stream()
+                .map(StreamMessage::payload).filter(f -> f.get("payload").contains(service))
+                .map(f -> read(f.get("payload"))).filter(p -> p.get("bucketSeconds").asLong() == 10).toList();
     }
 
     @Test

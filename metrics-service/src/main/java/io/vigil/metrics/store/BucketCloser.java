@@ -3,6 +3,7 @@ package io.vigil.metrics.store;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -31,7 +32,8 @@ import io.vigil.metrics.stream.RollupEvent;
  * Closes buckets once they are past their end plus the late-arrival grace: one replica claims each bucket
  * ({@code claim_buckets.lua}), persists its rollups to MongoDB, publishes one {@code metrics.rollup} per series and only
  * then releases the claim. A replica dying mid-close leaves the claim to expire, and another replica closes it again
- * (the upsert and the deterministic event id make that idempotent).
+ * (the upsert and the deterministic event id make that idempotent). A series' rollup is published again only when
+ * its totals changed since the last one published for it.
  */
 @ApplicationScoped
 public class BucketCloser {
@@ -125,11 +127,19 @@ public class BucketCloser {
     private void close(Resolution res, long start) {
         List<Rollup> rollups = reader.read(res, Set.of(start), Optional.empty());
         store.upsert(rollups);
+        // A bucket is closed again when a late sample (or a writer's "open again" after its merge) put it back in the
+        // open set; only the series whose totals changed since their last published rollup get a new event.
+        Map<String, String> published = RedisHashes.toMap(
+                redis.sendAndAwait(Request.cmd(Command.HGETALL).arg(RedisKeys.published(res, start))));
         List<EventEnvelope> events = new ArrayList<>(rollups.size());
+        Request record = Request.cmd(Command.HSET).arg(RedisKeys.published(res, start));
         for (Rollup r : rollups) {
             String identity = r.key().id() + "@" + res.label() + ":" + start + ":" + r.count() + ":" + r.maxMs();
-            events.add(publisher.envelope(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString(),
-                    RollupEvent.TYPE, RollupEvent.VERSION, RollupEvent.of(r)));
+            String id = UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
+            if (!id.equals(published.get(r.key().id()))) {
+                events.add(publisher.envelope(id, RollupEvent.TYPE, RollupEvent.VERSION, RollupEvent.of(r)));
+                record.arg(r.key().id()).arg(id);
+            }
         }
         publisher.publishAll(Streams.METRICS_ROLLUP, events);
         // Closed: keep the hashes only as long as late samples may still reopen the bucket.
@@ -139,6 +149,10 @@ public class BucketCloser {
             release.add(Request.cmd(Command.EXPIRE).arg(RedisKeys.bucket(r.key().id(), res, start)).arg(closedTtl));
         }
         release.add(Request.cmd(Command.EXPIRE).arg(RedisKeys.bucketSeries(res, start)).arg(closedTtl));
+        if (!events.isEmpty()) {
+            release.add(record); // after the events: a closer dying in between publishes the same ids again
+        }
+        release.add(Request.cmd(Command.EXPIRE).arg(RedisKeys.published(res, start)).arg(closedTtl));
         release.add(Request.cmd(Command.HSETNX).arg(RedisKeys.closedVersions(res)).arg(RedisKeys.CLOSED_EPOCH)
                 .arg(UUID.randomUUID().toString()));
         release.add(Request.cmd(Command.HINCRBY).arg(RedisKeys.closedVersions(res)).arg(start).arg(1));

@@ -29,6 +29,14 @@ public final class RedisKeys {
         return "vigil:m:{" + res.label() + ":" + start + "}:series";
     }
 
+    /**
+     * HASH series id → id of the last {@code metrics.rollup} event published for it from one bucket (BucketCloser), so
+     * a bucket closed again without a change publishes nothing again.
+     */
+    public static String published(Resolution res, long start) {
+        return "vigil:m:{" + res.label() + ":" + start + "}:published";
+    }
+
     /** ZSET of bucket starts with data not yet persisted (score = start). */
     public static String open(Resolution res) {
         return "vigil:m:{" + res.label() + "}:open";
