@@ -12,6 +12,8 @@
 #        ROUNDS=n   (with BEFORE) alternates before/after n times and prints the median ratio of each
 #        BEFORE_LABEL=name   (no dash) what to call the BEFORE build, e.g. a variant built with other options
 #        SERVICE_OPTS="-Dname=value ..."   extra JVM options for the service(s), e.g. a config override to measure
+#        BEFORE_OPTS="-Dname=value ..."   extra JVM options for the BEFORE build only: with BEFORE set to a copy of
+#          the current build, measures a runtime configuration against the default one in the same rounds
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -65,8 +67,8 @@ redis_calls() {
 
 echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) before the run, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), redis $(redis-server --version | cut -d' ' -f3 | cut -d= -f2), $(java -version 2>&1 | head -1)"
 
-measure() { # label jar
-  local label=$1 jar=$2 redis_port http_port svc_pid redis_pid jfr=()
+measure() { # label jar [extra JVM options]
+  local label=$1 jar=$2 opts=${3:-} redis_port http_port svc_pid redis_pid jfr=()
   redis_port=$(free_port); http_port=$(free_port)
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
   redis_pid=$!; PIDS+=($redis_pid)
@@ -75,7 +77,7 @@ measure() { # label jar
     jfr=("-XX:StartFlightRecording=settings=profile,name=all,filename=$JFR_DIR/$label-all.jfr,dumponexit=true")
   fi
   # shellcheck disable=SC2086
-  java -Xms256m -Xmx512m -XX:+UseParallelGC "${jfr[@]}" ${SERVICE_OPTS:-} \
+  java -Xms256m -Xmx512m -XX:+UseParallelGC "${jfr[@]}" ${SERVICE_OPTS:-} $opts \
     -Dquarkus.http.port="$http_port" -Dquarkus.redis.hosts="redis://127.0.0.1:$redis_port" \
     -Dvigil.auth.reader-keys=bench-reader -Dvigil.auth.writer-keys=bench-writer -Dvigil.auth.admin-keys=bench-admin \
     -Dvigil.mongo.embedded.data-file= -Dquarkus.log.console.json.enabled=false -Dquarkus.log.level=WARN \
@@ -135,7 +137,7 @@ if [ -n "${BEFORE:-}" ]; then
   [ -f "$BEFORE/cache-service/quarkus-run.jar" ] || { echo "no $BEFORE/cache-service/quarkus-run.jar"; exit 1; }
   for round in $(seq 1 "${ROUNDS:-1}"); do
     suffix=""; [ "${ROUNDS:-1}" -gt 1 ] && suffix="-$round"
-    measure "${BEFORE_LABEL:-before}$suffix" "$BEFORE/cache-service/quarkus-run.jar"
+    measure "${BEFORE_LABEL:-before}$suffix" "$BEFORE/cache-service/quarkus-run.jar" "${BEFORE_OPTS:-}"
     measure "after$suffix" "$JAR"
   done
 else
