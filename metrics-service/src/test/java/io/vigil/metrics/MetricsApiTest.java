@@ -33,6 +33,8 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.vigil.common.event.Streams;
 import io.vigil.metrics.domain.LatencyBins;
+import io.vigil.metrics.domain.Resolution;
+import io.vigil.metrics.store.RedisKeys;
 import io.vigil.testing.ApiKeys;
 import io.vigil.testing.RedisServerResource;
 
@@ -279,7 +281,7 @@ class MetricsApiTest {
 
         // Put back into the open set without a change (what a flush's "open again" does when no closer came between):
         // it is closed a second time, and publishes nothing.
-        redis.sortedSet(Long.class).zadd("vigil:m:{10s}:open", start, start);
+        redis.sortedSet(Long.class).zadd(RedisKeys.open(Resolution.RAW), start, start);
         await().atMost(Duration.ofSeconds(20)).until(() -> timesClosed(start) == 2);
         assertThat(rawRollups("reclose-svc")).hasSize(2);
 
@@ -294,7 +296,7 @@ class MetricsApiTest {
     }
 
     private long timesClosed(long start) {
-        String n = redis.hash(String.class).hget("vigil:m:{10s}:closed", Long.toString(start));
+        String n = redis.hash(String.class).hget(RedisKeys.closedVersions(Resolution.RAW), Long.toString(start));
         return n == null ? 0 : Long.parseLong(n);
     }
 
