@@ -54,24 +54,20 @@ class LuaScriptTest {
         String key = "vigil:test:lua:" + UUID.randomUUID();
         PipelinedConnections connections = new PipelinedConnections(redis.getRedis().getDelegate());
         io.vertx.core.Context eventLoop = vertx.getOrCreateContext();
-        for (int call = 0; call < 3; call++) {
-            if (call == 2) {
-                redis.execute("SCRIPT", "FLUSH").await().indefinitely(); // as after a Redis restart
+        try {
+            for (int call = 0; call < 3; call++) {
+                if (call == 2) {
+                    redis.execute("SCRIPT", "FLUSH").await().indefinitely(); // as after a Redis restart
+                }
+                String value = "v" + call;
+                // on an event loop, as the request paths call it (their own pipelined connection)
+                io.vertx.redis.client.Response r = EventLoops.call(eventLoop,
+                        () -> STORE_AND_ECHO.send(connections, List.of(key), List.of(value, "7")));
+                assertThat(r.get(0).toString()).as("call %d", call).isEqualTo("v" + call);
+                assertThat(r.get(1).toLong()).isEqualTo(7L);
             }
-            String value = "v" + call;
-            var reply = new java.util.concurrent.CompletableFuture<io.vertx.redis.client.Response>();
-            // on an event loop, as the request paths call it (their own pipelined connection)
-            eventLoop.runOnContext(v -> STORE_AND_ECHO.send(connections, List.of(key), List.of(value, "7"))
-                    .onComplete(ar -> {
-                        if (ar.succeeded()) {
-                            reply.complete(ar.result());
-                        } else {
-                            reply.completeExceptionally(ar.cause());
-                        }
-                    }));
-            io.vertx.redis.client.Response r = reply.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(r.get(0).toString()).as("call %d", call).isEqualTo("v" + call);
-            assertThat(r.get(1).toLong()).isEqualTo(7L);
+        } finally {
+            connections.close();
         }
     }
 }

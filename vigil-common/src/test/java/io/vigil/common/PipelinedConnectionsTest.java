@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -45,7 +43,7 @@ class PipelinedConnectionsTest {
         Context eventLoop = vertx.getOrCreateContext();
         String key = "vigil:test:pipelined:" + UUID.randomUUID();
         try {
-            List<Response> replies = onEventLoop(eventLoop, () -> {
+            List<Response> replies = EventLoops.call(eventLoop, () -> {
                 List<Future<Response>> sent = new ArrayList<>();
                 for (int i = 0; i < 500; i++) { // all sent before any reply arrives
                     sent.add(connections.send(Request.cmd(Command.INCR).arg(key)));
@@ -64,23 +62,11 @@ class PipelinedConnectionsTest {
             redis.execute("CLIENT", "KILL", "ID", Long.toString(first)).await().indefinitely();
             // A command sent on the killed connection before its close was seen fails (it does not hang).
             long again = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                    .until(() -> onEventLoop(eventLoop, () -> connections.send(Request.cmd(Command.CLIENT).arg("ID")))
-                            .toLong(), id -> id > 0);
+                    .until(() -> EventLoops.call(eventLoop,
+                            () -> connections.send(Request.cmd(Command.CLIENT).arg("ID"))).toLong(), id -> id > 0);
             assertThat(again).as("a new connection").isPositive().isNotEqualTo(first);
         } finally {
             connections.close();
         }
-    }
-
-    private static <T> T onEventLoop(Context eventLoop, java.util.function.Supplier<Future<T>> call) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        eventLoop.runOnContext(v -> call.get().onComplete(ar -> {
-            if (ar.succeeded()) {
-                result.complete(ar.result());
-            } else {
-                result.completeExceptionally(ar.cause());
-            }
-        }));
-        return result.get(10, TimeUnit.SECONDS);
     }
 }
